@@ -1,0 +1,131 @@
+using System.Numerics.Tensors;
+using LlamaPS.Engine.Inference;
+
+namespace LlamaPS.Engine.Cpu;
+
+/// <summary>
+/// The llama/qwen2 forward pass on the CPU for one sequence. A prompt is evaluated in batches of up to
+/// <see cref="MaxBatch"/> tokens, every matrix product covering the whole batch; generation is the 1-token case.
+/// Buffers, all [batch, width]: x and xb [B, dim], q and att [B, qDim], k and v [B, kvDim], gate and up [B, ffn].
+/// </summary>
+internal sealed unsafe class CpuContext : IInferenceContext
+{
+    public const int MaxBatch = 256;
+
+    private readonly CpuBackend _b;
+    private readonly Models.ModelConfig _c;
+    private readonly KvCache _cache;
+    private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits;
+    private readonly NativeBuffer<byte> _scratch;
+
+    public CpuContext(CpuBackend backend, int contextLength)
+    {
+        _b = backend;
+        _c = backend.Model.Config;
+        ContextLength = contextLength;
+        _cache = new KvCache(_c.BlockCount, contextLength, _c.KvDim);
+        _x = new(MaxBatch * (long)_c.EmbeddingLength);
+        _xb = new(MaxBatch * (long)_c.EmbeddingLength);
+        _q = new(MaxBatch * (long)_c.QueryDim);
+        _att = new(MaxBatch * (long)_c.QueryDim);
+        _k = new(MaxBatch * (long)_c.KvDim);
+        _v = new(MaxBatch * (long)_c.KvDim);
+        _gate = new(MaxBatch * (long)_c.FeedForwardLength);
+        _up = new(MaxBatch * (long)_c.FeedForwardLength);
+        _logits = new(_c.VocabSize);
+        long scratch = MatMul.ScratchBytes(backend.Output, 1);
+        foreach (var l in backend.Layers)
+            foreach (var m in l.Matrices)
+                scratch = Math.Max(scratch, MatMul.ScratchBytes(m, MaxBatch));
+        _scratch = new(scratch);
+    }
+
+    public int ContextLength { get; }
+
+    public long MemoryBytes => _cache.ByteSize + _scratch.ByteLength + 4 * (_x.Length + _xb.Length + _q.Length + _att.Length
+        + _k.Length + _v.Length + _gate.Length + _up.Length + _logits.Length);
+
+    public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
+    {
+        if (tokens.IsEmpty) throw new ArgumentException("No tokens to evaluate.", nameof(tokens));
+        if (startPosition < 0 || startPosition + tokens.Length > ContextLength)
+            throw new ContextLengthExceededException(startPosition + tokens.Length, ContextLength);
+        foreach (int id in tokens)
+            if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
+
+        for (int done = 0; done < tokens.Length; done += MaxBatch)
+        {
+            int n = Math.Min(MaxBatch, tokens.Length - done);
+            Forward(tokens.Slice(done, n), startPosition + done);
+        }
+        new ReadOnlySpan<float>(_logits.Pointer, _c.VocabSize).CopyTo(logits);
+    }
+
+    private void Forward(ReadOnlySpan<int> tokens, int pos)
+    {
+        int n = tokens.Length, dim = _c.EmbeddingLength;
+        float* x = _x.Pointer, xb = _xb.Pointer, q = _q.Pointer, k = _k.Pointer, v = _v.Pointer;
+        float* att = _att.Pointer, gate = _gate.Pointer, up = _up.Pointer;
+        var pool = _b.Pool;
+
+        for (int t = 0; t < n; t++)
+            _b.TokenEmbedding.Kernel.DequantizeRow(_b.TokenEmbedding.Row(tokens[t]), new Span<float>(x + (long)t * dim, dim));
+
+        for (int l = 0; l < _b.Layers.Count; l++)
+        {
+            CpuLayer L = _b.Layers[l];
+            // Attention: xb = norm(x); q, k, v = W xb (+ b); rotate q, k; cache k, v; att = attention; x += Wo att.
+            RmsNorm.Compute(x, L.AttnNorm, xb, n, dim, _c.RmsEpsilon);
+            MatMul.Compute(L.Wq, xb, q, n, pool, _scratch);
+            MatMul.Compute(L.Wk, xb, k, n, pool, _scratch);
+            MatMul.Compute(L.Wv, xb, v, n, pool, _scratch);
+            AddBias(q, L.Bq, n, _c.QueryDim);
+            AddBias(k, L.Bk, n, _c.KvDim);
+            AddBias(v, L.Bv, n, _c.KvDim);
+            var style = _c.RopeNeox ? RopeStyle.Neox : RopeStyle.Normal;
+            Rope.Apply(q, n, _c.HeadCount, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, style);
+            Rope.Apply(k, n, _c.HeadCountKv, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, style);
+            _cache.Store(l, pos, n, k, v);
+            Attention.Compute(q, _cache, l, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pool);
+            MatMul.Compute(L.Wo, att, xb, n, pool, _scratch);
+            Add(x, xb, (long)n * dim);
+
+            // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x).
+            RmsNorm.Compute(x, L.FfnNorm, xb, n, dim, _c.RmsEpsilon);
+            MatMul.Compute(L.Gate, xb, gate, n, pool, _scratch);
+            MatMul.Compute(L.Up, xb, up, n, pool, _scratch);
+            SwiGlu.Compute(gate, up, (long)n * _c.FeedForwardLength);
+            MatMul.Compute(L.Down, gate, xb, n, pool, _scratch);
+            Add(x, xb, (long)n * dim);
+        }
+
+        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
+        float* last = x + (long)(n - 1) * dim;
+        RmsNorm.Compute(last, (float*)_b.Model.File.GetDataPointer(_b.Model.Tensors.OutputNorm), xb, 1, dim, _c.RmsEpsilon);
+        MatMul.Compute(_b.Output, xb, _logits.Pointer, 1, pool, _scratch);
+    }
+
+    private static void AddBias(float* y, float* bias, int rows, int width)
+    {
+        if (bias == null) return;
+        var b = new ReadOnlySpan<float>(bias, width);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = new Span<float>(y + (long)r * width, width);
+            TensorPrimitives.Add(row, b, row);
+        }
+    }
+
+    private static void Add(float* x, float* y, long n)
+    {
+        var xs = new Span<float>(x, checked((int)n));
+        TensorPrimitives.Add(xs, new ReadOnlySpan<float>(y, (int)n), xs);
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        foreach (var b in new[] { _x, _xb, _q, _k, _v, _att, _gate, _up, _logits }) b.Dispose();
+        _scratch.Dispose();
+    }
+}

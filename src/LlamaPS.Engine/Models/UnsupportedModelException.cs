@@ -1,0 +1,27 @@
+namespace LlamaPS.Engine.Models;
+
+/// <summary>What part of a model the engine cannot run.</summary>
+public enum UnsupportedFeature
+{
+    Architecture,
+    TensorType,
+    Tokenizer,
+    Tensor,
+}
+
+/// <summary>A well-formed GGUF that holds something this engine cannot run: an architecture, a tensor type, a tokenizer.</summary>
+public sealed class UnsupportedModelException : Exception
+{
+    public UnsupportedModelException(string path, UnsupportedFeature feature, string name, string message)
+        : base($"{path}: {message}")
+    {
+        FilePath = path;
+        Feature = feature;
+        Name = name;
+    }
+
+    public string FilePath { get; }
+    public UnsupportedFeature Feature { get; }
+    /// <summary>The architecture, type or tokenizer name that is not supported.</summary>
+    public string Name { get; }
+}
