@@ -11,8 +11,8 @@ internal sealed unsafe class GgufReader
 {
     public const uint Magic = 0x46554747; // "GGUF" read as a little-endian uint32
     public const int DefaultAlignment = 32;
-    private const int MaxDimensions = 4;   // GGML_MAX_DIMS
-    private const int MaxArrayDepth = 16;  // nested arrays deeper than this are not real files
+    internal const int MaxDimensions = 4;  // GGML_MAX_DIMS
+    internal const int MaxArrayDepth = 16; // nested arrays deeper than this are not real files
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
