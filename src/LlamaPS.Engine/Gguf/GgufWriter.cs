@@ -91,9 +91,10 @@ public sealed class GgufWriter
             BufferSize = FileBufferSize,
             PreallocationSize = AlignedHeaderLength(header) + _tensors.Sum(t => AlignUp(t.ByteSize)),
         };
+        var stream = new FileStream(temp, options);
         try
         {
-            using (var stream = new FileStream(temp, options)) WriteFile(stream, header);
+            using (stream) WriteFile(stream, header);
             File.Move(temp, full, overwrite: true);
         }
         catch
