@@ -54,6 +54,9 @@ public static class GgmlTypeTraits
     public static int TypeSize(GgmlType type) =>
         TryGetBlock(type, out _, out int s) ? s : throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown ggml type.");
 
-    /// <summary>Bytes of one row of <paramref name="elements"/> elements (a multiple of the block size).</summary>
-    public static long RowBytes(GgmlType type, long elements) => elements / BlockSize(type) * TypeSize(type);
+    /// <summary>
+    /// Bytes of one row of <paramref name="elements"/> elements (a multiple of the block size); throws
+    /// <see cref="OverflowException"/> rather than wrap for a row no file could hold.
+    /// </summary>
+    public static long RowBytes(GgmlType type, long elements) => checked(elements / BlockSize(type) * TypeSize(type));
 }

@@ -10,9 +10,10 @@ namespace LlamaPS.Engine.Gguf;
 internal sealed unsafe class GgufReader
 {
     public const uint Magic = 0x46554747; // "GGUF" read as a little-endian uint32
-    public const int DefaultAlignment = 32;
-    private const int MaxDimensions = 4;   // GGML_MAX_DIMS
-    private const int MaxArrayDepth = 16;  // nested arrays deeper than this are not real files
+    internal const int MaxDimensions = 4;  // GGML_MAX_DIMS
+    internal const int MaxArrayDepth = 16; // nested arrays deeper than this are not real files
+    // Far beyond any real key, token or chat template, and within .NET's limit of about 2^30 characters a string.
+    private const int MaxStringBytes = 256 << 20;
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
@@ -54,8 +55,10 @@ internal sealed unsafe class GgufReader
         if (kvCount > (ulong)Remaining / 13) throw Error(countsAt + 8, $"metadata count {kvCount} exceeds what the file can hold");
         if (tensorCount > (ulong)Remaining / 24) throw Error(countsAt, $"tensor count {tensorCount} exceeds what the file can hold");
 
-        var values = new Dictionary<string, object>((int)kvCount, StringComparer.Ordinal);
-        var order = new List<string>((int)kvCount);
+        // Not presized by the counts: a multi-gigabyte file has room for billions of entries it does not contain.
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        var order = new List<string>();
+        long alignmentAt = 0;
         for (ulong i = 0; i < kvCount; i++)
         {
             long keyAt = _pos;
@@ -64,19 +67,20 @@ internal sealed unsafe class GgufReader
             var type = (GgufValueType)ReadUInt32();
             object value = ReadValue(type, typeAt, depth: 0);
             if (!values.TryAdd(key, value)) throw Error(keyAt, $"duplicate metadata key '{key}'");
+            if (key == GgufAlignment.Key) alignmentAt = keyAt;
             order.Add(key);
         }
         var metadata = new GgufMetadata(values, order);
 
-        int alignment = DefaultAlignment;
-        if (values.TryGetValue("general.alignment", out object? alignValue))
+        int alignment = GgufAlignment.Default;
+        if (values.TryGetValue(GgufAlignment.Key, out object? alignValue))
         {
-            if (alignValue is not uint a || a == 0 || (a & (a - 1)) != 0 || a > 1 << 20)
-                throw Error(0, $"general.alignment must be a power-of-two uint32, got {alignValue} ({alignValue.GetType().Name})");
+            if (alignValue is not uint a || !GgufAlignment.IsValid(a))
+                throw Error(alignmentAt, $"{GgufAlignment.Key} must be a power-of-two uint32 of at most {GgufAlignment.Max}, got {alignValue} ({alignValue.GetType().Name})");
             alignment = (int)a;
         }
 
-        var infos = new List<(string Name, GgmlType Type, long[] Dims, ulong Offset, long At)>((int)tensorCount);
+        var infos = new List<(string Name, GgmlType Type, long[] Dims, ulong Offset, long At)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (ulong i = 0; i < tensorCount; i++)
         {
@@ -103,14 +107,14 @@ internal sealed unsafe class GgufReader
             if (!GgmlTypeTraits.TryGetBlock(type, out int blockSize, out _))
                 throw Error(typeAt, $"tensor '{name}' has unknown type id {typeId}");
             if (dims[0] % blockSize != 0)
-                throw Error(dimsAt, $"tensor '{name}' row length {dims[0]} is not a multiple of the {type} block size {blockSize}");
+                throw Error(dimsAt + 4, $"tensor '{name}' row length {dims[0]} is not a multiple of the {type} block size {blockSize}");
             long offsetAt = _pos;
             ulong offset = ReadUInt64();
             if (offset % (ulong)alignment != 0) throw Error(offsetAt, $"tensor '{name}' data offset {offset} is not aligned to {alignment}");
             infos.Add((name, type, dims, offset, offsetAt));
         }
 
-        long dataStart = AlignUp(_pos, alignment);
+        long dataStart = GgufAlignment.AlignUp(_pos, alignment);
         long dataLength = Math.Max(0, _length - dataStart);
         var tensors = new List<GgufTensorInfo>(infos.Count);
         foreach (var (name, type, dims, offset, at) in infos)
@@ -166,6 +170,9 @@ internal sealed unsafe class GgufReader
         };
         if (count > (ulong)(Remaining / minSize))
             throw Error(countAt, $"array of {count} {elementType} elements exceeds the {Remaining} bytes left in the file");
+        // .NET arrays and spans have 32-bit lengths, which a file over 2 GiB could otherwise overflow.
+        if (count > (ulong)(int.MaxValue / minSize))
+            throw Error(countAt, $"array of {count} {elementType} elements is larger than the {int.MaxValue} bytes an array may take");
         int n = (int)count;
         switch (elementType)
         {
@@ -221,7 +228,8 @@ internal sealed unsafe class GgufReader
         long at = _pos;
         ulong len = ReadUInt64();
         if (len > (ulong)Remaining) throw Error(at, $"string length {len} exceeds the {Remaining} bytes left in the file");
-        return Utf8.GetString(Take((int)Math.Min(len, int.MaxValue)));
+        if (len > MaxStringBytes) throw Error(at, $"string length {len} is larger than the {MaxStringBytes} bytes a string may take");
+        return Utf8.GetString(Take((int)len));
     }
 
     private long Remaining => _length - _pos;
@@ -237,8 +245,6 @@ internal sealed unsafe class GgufReader
         _pos += count;
         return span;
     }
-
-    private static long AlignUp(long value, int alignment) => (value + alignment - 1) / alignment * alignment;
 
     private GgufFormatException Error(long offset, string problem) => new(_path, offset, problem);
 }
