@@ -91,16 +91,14 @@ public sealed class SentencePieceTokenizer : ITokenizer
         throw new TokenizerException($"token {id} is a byte token but its text '{text}' is not of the form <0xXX>.", Vocabulary.TokensKey);
     }
 
-    /// <summary>Byte fallback as llama.cpp's byte_to_token: the &lt;0xXX&gt; token, else a token whose text is that (ASCII) byte.</summary>
+    /// <summary>
+    /// The &lt;0xXX&gt; token of each byte, or -1. llama.cpp's byte_to_token would next try a token whose text is the
+    /// byte itself, but that can only exist for ASCII, and an ASCII code point with its own token never falls back.
+    /// </summary>
     private static int[] FindByteTokens(Vocabulary vocabulary)
     {
         var tokens = new int[256];
-        for (int b = 0; b < tokens.Length; b++)
-        {
-            int id = vocabulary.Find($"<0x{b:X2}>");
-            if (id < 0 && b < 0x80) id = vocabulary.Find(((char)b).ToString());
-            tokens[b] = id;
-        }
+        for (int b = 0; b < tokens.Length; b++) tokens[b] = vocabulary.Find($"<0x{b:X2}>");
         return tokens;
     }
 
