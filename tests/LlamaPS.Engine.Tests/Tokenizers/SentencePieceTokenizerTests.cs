@@ -35,7 +35,7 @@ public class SentencePieceTokenizerTests(ITestOutputHelper output)
         Assert.DoesNotContain(32010, tokenizer.Encode("<|user|>\nHello", addSpecial: false, parseSpecial: false));
     }
 
-    /// <summary>phi-3 types /// <summary>phi-3's user-defined &lt;/s&gt; is... made a control token by llama.cpp's end-of-generation texts, so it is only matched when parsing specials.</summary>lt;/s/// <summary>phi-3's user-defined &lt;/s&gt; is... made a control token by llama.cpp's end-of-generation texts, so it is only matched when parsing specials.</summary>gt; user-defined; current llama.cpp lists it among end-of-generation texts, which makes it a control token.</summary>
+    /// <summary>phi-3 types &lt;/s&gt; user-defined; current llama.cpp lists it among end-of-generation texts, which makes it a control token.</summary>
     [Fact]
     public void Encode_Phi3EndOfSentence_IsControlAfterLoading()
     {
