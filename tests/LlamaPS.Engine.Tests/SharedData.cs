@@ -23,6 +23,18 @@ public static class SharedData
         return null;
     }
 
+    /// <summary>
+    /// Full path of a file under ../shared, or null when ../shared or the file is missing. For building theory data
+    /// at discovery time, where a test cannot yet skip or fail; the test itself then calls <see cref="PathOf"/>.
+    /// </summary>
+    public static string? TryPathOf(params string[] parts)
+    {
+        string? root = Root.Value;
+        if (root is null) return null;
+        string path = Path.Combine([root, .. parts]);
+        return File.Exists(path) ? path : null;
+    }
+
     /// <summary>Full path of a file under ../shared, e.g. Path("models", "stories260K.gguf").</summary>
     public static string PathOf(params string[] parts)
     {
