@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LlamaPS.Engine.Cpu;
+using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Models;
+using LlamaPS.Engine.Tokenizers;
+
+namespace LlamaPS.Engine.Inference;
+
+/// <summary>
+/// A loaded model, ready to generate: the GGUF model, its tokenizer, and a backend that runs it. Contexts (KV caches)
+/// are pooled so repeated prompts reuse their memory. Everything is released by <see cref="Dispose"/>.
+/// </summary>
+public sealed class LlamaModel : IDisposable
+{
+    private readonly ConcurrentBag<IInferenceContext> _idle = new();
+    private int _disposed;
+
+    private LlamaModel(GgufModel model, ITokenizer tokenizer, IInferenceBackend backend, ModelLoadOptions options, TimeSpan loadTime)
+    {
+        Gguf = model;
+        Tokenizer = tokenizer;
+        Backend = backend;
+        Options = options;
+        LoadTime = loadTime;
+        int trained = model.Config.TrainingContextLength;
+        ContextLength = options.ContextLength > 0 ? options.ContextLength : Math.Min(trained, ModelLoadOptions.DefaultMaxContext);
+    }
+
+    public GgufModel Gguf { get; }
+    public ITokenizer Tokenizer { get; }
+    public IInferenceBackend Backend { get; }
+    public ModelLoadOptions Options { get; }
+    public TimeSpan LoadTime { get; }
+
+    public string Path => Gguf.File.Path;
+    public string Name => Gguf.Name;
+    public string Architecture => Gguf.Config.Architecture;
+    public long FileSize => Gguf.File.Length;
+    public long ParameterCount => Gguf.ParameterCount;
+    public int ContextLength { get; }
+    public int TrainingContextLength => Gguf.Config.TrainingContextLength;
+    /// <summary>Tensor types and counts, e.g. "Q4_0 x29, F32 x9, Q6_K x1".</summary>
+    public string TensorTypes => string.Join(", ", Gguf.TensorTypes.Select(kv => $"{kv.Key} x{kv.Value}"));
+    public string Device => Backend.Description;
+
+    /// <summary>
+    /// Opens, validates and prepares a model. Throws FileNotFoundException, <see cref="GgufFormatException"/>,
+    /// <see cref="UnsupportedModelException"/>, <see cref="TokenizerException"/> or InvalidDataException; on any
+    /// failure nothing stays open.
+    /// </summary>
+    public static LlamaModel Load(string path, ModelLoadOptions? options = null)
+    {
+        options ??= new ModelLoadOptions();
+        if (options.ContextLength < 0) throw new ArgumentOutOfRangeException(nameof(options), "ContextLength must not be negative.");
+        var clock = Stopwatch.StartNew();
+        var file = GgufFile.Open(path);
+        GgufModel? model = null;
+        try
+        {
+            model = GgufModel.Open(file);
+            var tokenizer = TokenizerFactory.Create(file.Metadata);
+            if (tokenizer.Vocabulary.Count != model.Config.VocabSize)
+                throw new InvalidDataException($"{file.Path}: the vocabulary has {tokenizer.Vocabulary.Count} tokens but token_embd.weight has {model.Config.VocabSize} rows.");
+            var backend = new CpuBackend(model, options.Threads);
+            return new LlamaModel(model, tokenizer, backend, options, clock.Elapsed);
+        }
+        catch
+        {
+            if (model is not null) model.Dispose(); else file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A context with an empty sequence; give it back with <see cref="Return"/>.</summary>
+    public IInferenceContext Rent()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _idle.TryTake(out var ctx) ? ctx : Backend.CreateContext(ContextLength);
+    }
+
+    public void Return(IInferenceContext context)
+    {
+        if (_disposed != 0) context.Dispose();
+        else _idle.Add(context);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        while (_idle.TryTake(out var ctx)) ctx.Dispose();
+        Backend.Dispose();
+        Gguf.Dispose();
+    }
+}

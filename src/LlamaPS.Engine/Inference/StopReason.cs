@@ -1,0 +1,11 @@
+namespace LlamaPS.Engine.Inference;
+
+/// <summary>Why generation ended.</summary>
+public enum StopReason
+{
+    EndOfGeneration,
+    StopString,
+    MaxTokens,
+    ContextFull,
+    Cancelled,
+}
