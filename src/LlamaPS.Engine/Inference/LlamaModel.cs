@@ -14,7 +14,10 @@ namespace LlamaPS.Engine.Inference;
 public sealed class LlamaModel : IDisposable
 {
     private readonly ConcurrentBag<IInferenceContext> _idle = new();
-    private int _disposed;
+    private readonly object _gate = new();
+    private int _rented;
+    private bool _disposed;
+    private bool _released;
 
     private LlamaModel(GgufModel model, ITokenizer tokenizer, IInferenceBackend backend, ModelLoadOptions options, TimeSpan loadTime)
     {
@@ -59,7 +62,7 @@ public sealed class LlamaModel : IDisposable
         try
         {
             model = GgufModel.Open(file);
-            var tokenizer = TokenizerFactory.Create(file.Metadata);
+            var tokenizer = TokenizerFactory.Create(file.Metadata, file.Path);
             if (tokenizer.Vocabulary.Count != model.Config.VocabSize)
                 throw new InvalidDataException($"{file.Path}: the vocabulary has {tokenizer.Vocabulary.Count} tokens but token_embd.weight has {model.Config.VocabSize} rows.");
             var backend = new CpuBackend(model, options.Threads);
@@ -72,22 +75,63 @@ public sealed class LlamaModel : IDisposable
         }
     }
 
-    /// <summary>A context with an empty sequence; give it back with <see cref="Return"/>.</summary>
+    public bool IsDisposed
+    {
+        get { lock (_gate) return _disposed; }
+    }
+
+    /// <summary>A context for a new sequence; give it back with <see cref="Return"/>.</summary>
     public IInferenceContext Rent()
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _idle.TryTake(out var ctx) ? ctx : Backend.CreateContext(ContextLength);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _rented++;
+        }
+        try
+        {
+            return _idle.TryTake(out var ctx) ? ctx : Backend.CreateContext(ContextLength);
+        }
+        catch
+        {
+            Return(null);
+            throw;
+        }
     }
 
-    public void Return(IInferenceContext context)
+    public void Return(IInferenceContext? context)
     {
-        if (_disposed != 0) context.Dispose();
-        else _idle.Add(context);
+        bool release;
+        lock (_gate)
+        {
+            _rented--;
+            if (context is not null && !_disposed) _idle.Add(context);
+            else context?.Dispose();
+            release = _disposed && _rented == 0 && !_released;
+            if (release) _released = true;
+        }
+        if (release) Release();
     }
 
+    /// <summary>
+    /// Frees the model. A generation still running (in another runspace, say) keeps the weights mapped until it
+    /// returns its context: unmapping under a running kernel would crash the process.
+    /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        bool release;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            release = _rented == 0;
+            if (release) _released = true;
+        }
+        if (release) Release();
+    }
+
+    private void Release()
+    {
         while (_idle.TryTake(out var ctx)) ctx.Dispose();
         Backend.Dispose();
         Gguf.Dispose();

@@ -1,12 +1,16 @@
 using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Models;
 
 namespace LlamaPS.Engine.Tokenizers;
 
 /// <summary>Picks the tokenizer for a model by its <c>tokenizer.ggml.model</c> metadata.</summary>
 public static class TokenizerFactory
 {
-    /// <summary>Builds the model's tokenizer; throws <see cref="TokenizerException"/> for an unsupported tokenizer model or bad vocabulary.</summary>
-    public static ITokenizer Create(GgufMetadata metadata)
+    /// <summary>
+    /// Builds the model's tokenizer; throws <see cref="UnsupportedModelException"/> for a tokenizer model we do not
+    /// implement and <see cref="TokenizerException"/> for a bad vocabulary. <paramref name="source"/> names the file in messages.
+    /// </summary>
+    public static ITokenizer Create(GgufMetadata metadata, string source = "GGUF metadata")
     {
         string? model;
         try
@@ -21,7 +25,8 @@ public static class TokenizerFactory
         {
             null => throw new TokenizerException("is missing.", Vocabulary.ModelKey),
             "llama" => new SentencePieceTokenizer(Vocabulary.FromGguf(metadata)),
-            _ => throw new TokenizerException($"tokenizer model '{model}' is not supported (supported: llama).", Vocabulary.ModelKey),
+            _ => throw new UnsupportedModelException(source, UnsupportedFeature.Tokenizer, model,
+                $"tokenizer model '{model}' is not supported (supported: llama)."),
         };
     }
 }

@@ -1,3 +1,4 @@
+using LlamaPS.Engine.Models;
 using LlamaPS.Engine.Tokenizers;
 
 namespace LlamaPS.Engine.Tests.Tokenizers;
@@ -18,9 +19,9 @@ public class TokenizerFactoryTests
     {
         var metadata = TestTokenizers.ReadMetadata(SharedData.PathOf("tokenizer", vocabFile));
 
-        var e = Assert.Throws<TokenizerException>(() => TokenizerFactory.Create(metadata));
-
-        Assert.Equal(Vocabulary.ModelKey, e.MetadataKey);
+        var e = Assert.Throws<UnsupportedModelException>(() => TokenizerFactory.Create(metadata));
+        Assert.Equal(UnsupportedFeature.Tokenizer, e.Feature);
+        Assert.Equal(model, e.Name);
         Assert.Contains($"'{model}'", e.Message);
     }
 }

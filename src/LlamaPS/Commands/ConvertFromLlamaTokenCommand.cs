@@ -1,0 +1,43 @@
+using System.Management.Automation;
+using LlamaPS.Engine.Tokenizers;
+
+namespace LlamaPS.Commands;
+
+/// <summary>Turns token ids back into text: all ids given (by parameter or pipeline) become one string.</summary>
+[Cmdlet(VerbsData.ConvertFrom, "LlamaToken")]
+[OutputType(typeof(string))]
+public sealed class ConvertFromLlamaTokenCommand : PSCmdlet
+{
+    private ITokenizer? _tokenizer;
+    private readonly List<int> _ids = [];
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Token")]
+    public int[] Id { get; set; } = [];
+
+    /// <summary>A model from Import-LlamaModel or a path to a GGUF file (a vocabulary-only one will do).</summary>
+    [Parameter]
+    public object? Model { get; set; }
+
+    /// <summary>Writes control tokens such as BOS and EOS as their text instead of dropping them.</summary>
+    [Parameter]
+    public SwitchParameter RenderSpecial { get; set; }
+
+    protected override void BeginProcessing() => _tokenizer = TokenizerArgument.Resolve(this, Model);
+
+    protected override void ProcessRecord()
+    {
+        foreach (int id in Id)
+        {
+            if ((uint)id >= (uint)_tokenizer!.Vocabulary.Count)
+            {
+                WriteError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(Id), id, $"Token id {id} is outside the vocabulary of {_tokenizer.Vocabulary.Count} tokens."),
+                    "TokenIdOutOfRange", ErrorCategory.InvalidArgument, id));
+                continue;
+            }
+            _ids.Add(id);
+        }
+    }
+
+    protected override void EndProcessing() => WriteObject(TokenTextDecoder.Decode(_tokenizer!, _ids.ToArray(), RenderSpecial));
+}

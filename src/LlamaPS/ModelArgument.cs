@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using LlamaPS.Engine.Inference;
+
+namespace LlamaPS;
+
+/// <summary>
+/// Resolves a cmdlet's -Model value: a loaded model object, or a path (relative to the current location, any
+/// PowerShell provider path) that is loaded through the session cache; when omitted, $env:LLAMAPS_MODEL.
+/// </summary>
+internal static class ModelArgument
+{
+    public const string EnvironmentVariable = "LLAMAPS_MODEL";
+
+    /// <summary>The full file-system path of a -Model given as a path, or null when it is a model object.</summary>
+    public static string? PathOf(PSCmdlet cmdlet, object? model)
+    {
+        object? value = model is PSObject pso ? pso.BaseObject : model;
+        if (value is LlamaModel) return null;
+        string? path = value?.ToString();
+        if (string.IsNullOrWhiteSpace(path)) path = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(path))
+            cmdlet.ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"No model given: pass -Model (a path or a model from Import-LlamaModel) or set $env:{EnvironmentVariable}."),
+                "NoModelSpecified", ErrorCategory.InvalidArgument, null));
+        return cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    }
+
+    /// <summary>The model to run; loads it (and reports the load under -Verbose) when given as a path.</summary>
+    public static LlamaModel Resolve(PSCmdlet cmdlet, object? model, ModelLoadOptions? options = null)
+    {
+        object? value = model is PSObject pso ? pso.BaseObject : model;
+        if (value is LlamaModel m)
+        {
+            if (m.IsDisposed)
+                cmdlet.ThrowTerminatingError(new ErrorRecord(new ObjectDisposedException(m.Name, "The model was removed with Remove-LlamaModel; import it again."),
+                    "ModelRemoved", ErrorCategory.InvalidOperation, m));
+            return m;
+        }
+        string path = PathOf(cmdlet, model)!;
+        LlamaModel? loaded = null;
+        try
+        {
+            loaded = ModelCache.GetOrLoad(path, options ?? new ModelLoadOptions(), out bool fresh);
+            if (fresh) cmdlet.WriteVerbose(LoadMessage(loaded));
+        }
+        catch (Exception e) when (ErrorRecords.IsExpected(e))
+        {
+            cmdlet.ThrowTerminatingError(ErrorRecords.From(e, path));
+        }
+        return loaded!;
+    }
+
+    public static string LoadMessage(LlamaModel m) =>
+        $"Loaded {m.Name} ({m.Architecture}, {m.TensorTypes}) from {m.Path} in {m.LoadTime.TotalMilliseconds:F0} ms on {m.Device}.";
+}
