@@ -8,6 +8,12 @@ public static class DeviceBenchmark
         // Small machines (containers with a few GiB) get a smaller buffer rather than memory pressure.
         long bufferBytes = Math.Min(MemoryBandwidthBenchmark.DefaultBufferBytes, device.TotalMemoryBytes / 8);
         double bandwidth = MemoryBandwidthBenchmark.Measure(cancellationToken, bufferBytes, threads: device.Cores);
-        return new DeviceBenchmarkResult(bandwidth, new Dictionary<string, double>());
+        var kernels = new Dictionary<string, double>();
+        foreach (var type in MatMulBenchmark.Types)
+        {
+            var (gflops, _) = MatMulBenchmark.Measure(type, device.Cores, cancellationToken);
+            kernels[$"{type} matmul"] = gflops;
+        }
+        return new DeviceBenchmarkResult(bandwidth, kernels);
     }
 }

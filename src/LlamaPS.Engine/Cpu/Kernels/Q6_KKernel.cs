@@ -53,11 +53,11 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     private static Vector256<short> Scales(sbyte first16, sbyte second16) =>
         Vector256.Create(Vector128.Create((short)first16), Vector128.Create((short)second16));
 
-    private static Vector256<byte> ShiftLeft(Vector256<byte> v, int bits) => Avx2.ShiftLeftLogical(v.AsUInt16(), (byte)bits).AsByte();
+    private static Vector256<byte> ShiftLeft(Vector256<byte> v, int bits) => Vector256.ShiftLeft(v.AsUInt16(), bits).AsByte();
 
     // A 16-bit shift drags the neighbour byte's low bits in; callers mask (or use the top bits only where none leak).
     private static Vector256<byte> ShiftRight(Vector256<byte> v, int bits) =>
-        Avx2.ShiftRightLogical(v.AsUInt16(), (byte)bits).AsByte() & Vector256.Create((byte)(0xFF >> bits));
+        Vector256.ShiftRightLogical(v.AsUInt16(), bits).AsByte() & Vector256.Create((byte)(0xFF >> bits));
 
     public override float DotScalar(byte* row, byte* activations, int n)
     {
