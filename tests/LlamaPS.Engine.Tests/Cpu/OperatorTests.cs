@@ -1,0 +1,136 @@
+using LlamaPS.Engine.Cpu;
+using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Quants;
+
+namespace LlamaPS.Engine.Tests.Cpu;
+
+/// <summary>The CPU operators against their plain scalar expressions, with awkward shapes and fixed seeds.</summary>
+public unsafe class OperatorTests
+{
+    [Theory]
+    [InlineData(GgmlType.F32, 1, 1, 7)]
+    [InlineData(GgmlType.F32, 17, 5, 33)]
+    [InlineData(GgmlType.F16, 33, 3, 65)]
+    [InlineData(GgmlType.Q8_0, 257, 5, 96)]
+    [InlineData(GgmlType.Q4_0, 3, 2, 4064)]
+    [InlineData(GgmlType.Q6_K, 31, 3, 512)]
+    public void MatMulEqualsRowByRowDots(GgmlType type, int rows, int tokens, int cols)
+    {
+        var bytes = new byte[GgmlTypeTraits.RowBytes(type, cols) * rows];
+        RandomWeights.Fill(type, bytes, new Random(rows));
+        var x = WeightKernelTests.Activations(tokens * cols, tokens);
+        var y = new float[tokens * rows];
+        fixed (byte* wp = bytes)
+        fixed (float* xp = x, yp = y)
+        {
+            var w = new WeightMatrix("w", type, wp, rows, cols);
+            using var pool = new WorkerPool(3);
+            using var scratch = new NativeBuffer<byte>(MatMul.ScratchBytes(w, tokens));
+            MatMul.Compute(w, xp, yp, tokens, pool, scratch);
+            var act = new byte[w.Kernel.Activation.RowBytes(cols)];
+            fixed (byte* ap = act)
+                for (int t = 0; t < tokens; t++)
+                {
+                    w.Kernel.Activation.Convert(x.AsSpan(t * cols, cols), act);
+                    for (int r = 0; r < rows; r++)
+                        Assert.Equal(w.Kernel.DotScalar(w.Row(r), ap, cols), y[t * rows + r], 1e-3f);
+                }
+        }
+    }
+
+    [Fact]
+    public void RmsNormScalesRowsToUnitRootMeanSquareTimesWeight()
+    {
+        const int n = 37, rows = 3;
+        var x = WeightKernelTests.Activations(n * rows, 1);
+        var w = WeightKernelTests.Activations(n, 2);
+        var y = new float[n * rows];
+        fixed (float* xp = x, wp = w, yp = y) RmsNorm.Compute(xp, wp, yp, rows, n, 1e-5f);
+        for (int r = 0; r < rows; r++)
+        {
+            double ms = x.Skip(r * n).Take(n).Sum(v => (double)v * v) / n;
+            for (int i = 0; i < n; i++) Assert.Equal(x[r * n + i] / Math.Sqrt(ms + 1e-5) * w[i], y[r * n + i], 1e-5);
+        }
+    }
+
+    [Theory]
+    [InlineData(RopeStyle.Normal)]
+    [InlineData(RopeStyle.Neox)]
+    public void RopeRotatesThePairsItsStyleNames(RopeStyle style)
+    {
+        const int heads = 2, headDim = 12, ropeDims = 8, tokens = 3, start = 5;
+        var x = WeightKernelTests.Activations(tokens * heads * headDim, 3);
+        var y = (float[])x.Clone();
+        fixed (float* p = y) Rope.Apply(p, tokens, heads, headDim, start, ropeDims, 10000f, style);
+        for (int t = 0; t < tokens; t++)
+            for (int h = 0; h < heads; h++)
+            {
+                int o = (t * heads + h) * headDim;
+                for (int i = 0; i < ropeDims / 2; i++)
+                {
+                    double theta = (start + t) * Math.Pow(10000, -2.0 * i / ropeDims);
+                    int a = style == RopeStyle.Normal ? 2 * i : i, b = style == RopeStyle.Normal ? 2 * i + 1 : i + ropeDims / 2;
+                    Assert.Equal(x[o + a] * Math.Cos(theta) - x[o + b] * Math.Sin(theta), y[o + a], 1e-4);
+                    Assert.Equal(x[o + a] * Math.Sin(theta) + x[o + b] * Math.Cos(theta), y[o + b], 1e-4);
+                }
+                for (int i = ropeDims; i < headDim; i++) Assert.Equal(x[o + i], y[o + i]);
+            }
+    }
+
+    [Fact]
+    public void SwiGluIsSiluOfGateTimesUp()
+    {
+        const int n = 2051;
+        var g = WeightKernelTests.Activations(n, 4);
+        var u = WeightKernelTests.Activations(n, 5);
+        var r = (float[])g.Clone();
+        fixed (float* gp = r, up = u) SwiGlu.Compute(gp, up, n);
+        for (int i = 0; i < n; i++) Assert.Equal(g[i] / (1 + Math.Exp(-g[i])) * u[i], r[i], 1e-5);
+    }
+
+    [Fact]
+    public void AttentionEqualsSoftmaxWeightedValuesOverTheCausalWindow()
+    {
+        const int heads = 4, kvHeads = 2, headDim = 16, start = 3, tokens = 4, kvDim = kvHeads * headDim;
+        using var cache = new KvCache(1, 16, kvDim);
+        var k = WeightKernelTests.Activations((start + tokens) * kvDim, 6);
+        var v = WeightKernelTests.Activations((start + tokens) * kvDim, 7);
+        var q = WeightKernelTests.Activations(tokens * heads * headDim, 8);
+        var o = new float[tokens * heads * headDim];
+        using var pool = new WorkerPool(2);
+        fixed (float* kp = k, vp = v, qp = q, op = o)
+        {
+            cache.Store(0, 0, start + tokens, kp, vp);
+            Attention.Compute(qp, cache, 0, op, start, tokens, heads, kvHeads, headDim, pool);
+        }
+        for (int t = 0; t < tokens; t++)
+            for (int h = 0; h < heads; h++)
+            {
+                int kvh = h / (heads / kvHeads), length = start + t + 1;
+                var s = new double[length];
+                for (int j = 0; j < length; j++)
+                    for (int d = 0; d < headDim; d++)
+                        s[j] += q[(t * heads + h) * headDim + d] * (double)Fp16.RoundToHalf(k[j * kvDim + kvh * headDim + d]) / Math.Sqrt(headDim);
+                double max = s.Max(), sum = s.Sum(e => Math.Exp(e - max));
+                for (int d = 0; d < headDim; d++)
+                {
+                    double expected = 0;
+                    for (int j = 0; j < length; j++) expected += Math.Exp(s[j] - max) / sum * Fp16.RoundToHalf(v[j * kvDim + kvh * headDim + d]);
+                    // f16 query and f16 accumulation, as llama.cpp: about 3 significant digits.
+                    Assert.Equal(expected, o[(t * heads + h) * headDim + d], 5e-3);
+                }
+            }
+    }
+
+    [Fact]
+    public void WorkerPoolRunsEveryTaskOnceAndRethrowsFailures()
+    {
+        using var pool = new WorkerPool(4);
+        var counts = new int[1000];
+        pool.Run(counts.Length, i => Interlocked.Increment(ref counts[i]));
+        Assert.All(counts, c => Assert.Equal(1, c));
+        var e = Assert.Throws<InvalidOperationException>(() => pool.Run(10, i => { if (i == 7) throw new InvalidOperationException("task 7"); }));
+        Assert.Equal("task 7", e.Message);
+        pool.Run(3, _ => { });
+    }
+}

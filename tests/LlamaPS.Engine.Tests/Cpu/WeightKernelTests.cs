@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+using LlamaPS.Engine.Cpu;
+using LlamaPS.Engine.Cpu.Kernels;
+using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Quants;
+
+namespace LlamaPS.Engine.Tests.Cpu;
+
+/// <summary>
+/// Every weight kernel against its scalar expression on random data of awkward lengths (fixed seeds), and the
+/// scalar expression against plain f32 arithmetic on the dequantized weights and activations.
+/// </summary>
+public unsafe class WeightKernelTests
+{
+    public static TheoryData<GgmlType, int> Cases()
+    {
+        var data = new TheoryData<GgmlType, int>();
+        foreach (var type in WeightKernel.SupportedTypes)
+        {
+            int block = GgmlTypeTraits.BlockSize(type);
+            int[] lengths = block == 1 ? [1, 7, 15, 33, 100, 257, 1023] : block == 32 ? [32, 96, 160, 288, 4064] : [256, 768, 2816];
+            foreach (int n in lengths) data.Add(type, n);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void VectorDotEqualsScalarDot(GgmlType type, int n)
+    {
+        var (weights, acts, kernel) = Random(type, n, seed: n);
+        fixed (byte* w = weights, a = acts)
+        {
+            float scalar = kernel.DotScalar(w, a, n);
+            float vector = kernel.Dot(w, a, n);
+            // Integer sums are exact; only the order of the f32 additions differs.
+            Assert.True(Math.Abs(vector - scalar) <= 1e-5f * (1 + Math.Abs(scalar)) * Math.Sqrt(n), $"{type} n={n}: vector {vector} scalar {scalar}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ScalarDotEqualsF32DotOfDequantizedValues(GgmlType type, int n)
+    {
+        var (weights, acts, kernel) = Random(type, n, seed: 1000 + n);
+        var wf = new float[n];
+        var af = Activations(n, 1000 + n);
+        fixed (byte* w = weights, a = acts)
+        {
+            kernel.DequantizeRow(w, wf);
+            double exact = 0, magnitude = 0;
+            for (int i = 0; i < n; i++)
+            {
+                exact += (double)wf[i] * af[i];
+                magnitude += Math.Abs((double)wf[i] * af[i]);
+            }
+            float dot = kernel.DotScalar(w, a, n);
+            // The activation format's own rounding is the only difference: f32 none, f16 2^-11, bf16 2^-8, 8-bit 1/127.
+            double relative = kernel.Activation switch
+            {
+                ActivationFormat.F32 => 1e-6,
+                ActivationFormat.F16Rounded => 1e-3,
+                ActivationFormat.BF16Rounded => 8e-3,
+                _ => 1.6e-2,
+            };
+            Assert.True(Math.Abs(dot - exact) <= relative * magnitude + 1e-6, $"{type} n={n}: {dot} vs {exact} (sum |w*a| {magnitude})");
+        }
+    }
+
+    [Fact]
+    public void BlockStructsHaveGgmlSizes()
+    {
+        Assert.Equal(BlockQ8_0.Bytes, Unsafe.SizeOf<BlockQ8_0>());
+        Assert.Equal(BlockQ4_0.Bytes, Unsafe.SizeOf<BlockQ4_0>());
+        Assert.Equal(BlockQ6_K.Bytes, Unsafe.SizeOf<BlockQ6_K>());
+        Assert.Equal(BlockQ8_K.Bytes, Unsafe.SizeOf<BlockQ8_K>());
+        foreach (var (type, bytes) in new[] { (GgmlType.Q8_0, BlockQ8_0.Bytes), (GgmlType.Q4_0, BlockQ4_0.Bytes), (GgmlType.Q6_K, BlockQ6_K.Bytes), (GgmlType.Q8_K, BlockQ8_K.Bytes) })
+            Assert.Equal(bytes, GgmlTypeTraits.TypeSize(type));
+    }
+
+    [Fact]
+    public void Q8_0QuantizationRoundTripsWithinHalfAStep()
+    {
+        var x = Activations(96, 5);
+        var blocks = new BlockQ8_0[3];
+        BlockQ8_0.QuantizeRow(x, blocks);
+        var y = new float[96];
+        BlockQ8_0.DequantizeRow(blocks, y);
+        for (int b = 0; b < 3; b++)
+        {
+            float step = Fp16.HalfToSingle(blocks[b].D);
+            float amax = x.Skip(b * 32).Take(32).Max(MathF.Abs);
+            Assert.Equal(amax / 127, step, amax / 127 * 1e-3f);
+            for (int i = b * 32; i < b * 32 + 32; i++) Assert.True(Math.Abs(x[i] - y[i]) <= step * 0.5f + amax * 1e-3f);
+        }
+    }
+
+    [Fact]
+    public void Q8_KQuantizationMapsTheLargestMagnitudeToMinus127AndSumsGroups()
+    {
+        var x = Activations(256, 6);
+        x[17] = -3f;
+        var blocks = new BlockQ8_K[1];
+        BlockQ8_K.QuantizeRow(x, blocks);
+        Assert.Equal(-127, blocks[0].Qs[17]);
+        Assert.Equal(-3f / -127f, blocks[0].D, 1e-6f);
+        for (int g = 0; g < 16; g++)
+        {
+            int sum = 0;
+            for (int i = 0; i < 16; i++) sum += blocks[0].Qs[g * 16 + i];
+            Assert.Equal(sum, blocks[0].BSums[g]);
+        }
+    }
+
+    internal static float[] Activations(int n, int seed)
+    {
+        var r = new Random(seed);
+        return Enumerable.Range(0, n).Select(_ => (r.NextSingle() * 2 - 1) * 3).ToArray();
+    }
+
+    private static (byte[] Weights, byte[] Activations, WeightKernel Kernel) Random(GgmlType type, int n, int seed)
+    {
+        var kernel = WeightKernel.For(type)!;
+        var weights = new byte[GgmlTypeTraits.RowBytes(type, n)];
+        RandomWeights.Fill(type, weights, new Random(seed));
+        var acts = new byte[kernel.Activation.RowBytes(n)];
+        kernel.Activation.Convert(Activations(n, seed), acts);
+        return (weights, acts, kernel);
+    }
+}
