@@ -13,6 +13,12 @@
     FormatsToProcess     = @('module/LlamaPS.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-LlamaDevice'
+        'Import-LlamaModel'
+        'Get-LlamaModel'
+        'Remove-LlamaModel'
+        'Invoke-LlamaPrompt'
+        'ConvertTo-LlamaToken'
+        'ConvertFrom-LlamaToken'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
