@@ -16,6 +16,9 @@ internal static class ErrorRecords
     {
         FileNotFoundException or DirectoryNotFoundException => new(e, "ModelFileNotFound", ErrorCategory.ObjectNotFound, target),
         GgufFormatException => new(e, "InvalidGgufFile", ErrorCategory.InvalidData, target),
+        // A missing tensor (a vocabulary-only GGUF imported as a model, say) is a file that lacks data, not a
+        // feature this engine lacks.
+        UnsupportedModelException { Feature: UnsupportedFeature.Tensor } => new(e, "MissingTensor", ErrorCategory.InvalidData, target),
         UnsupportedModelException u => new(e, u.Feature switch
         {
             UnsupportedFeature.Architecture => "UnsupportedArchitecture",

@@ -25,8 +25,12 @@ internal static class ModelArgument
         return cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
     }
 
-    /// <summary>The model to run; loads it (and reports the load under -Verbose) when given as a path.</summary>
-    public static LlamaModel Resolve(PSCmdlet cmdlet, object? model, ModelLoadOptions? options = null)
+    /// <summary>
+    /// The model to run. A path reuses a model already loaded from that file, whatever options Import-LlamaModel
+    /// gave it (so -Model path runs the imported model, not a second copy with default options); otherwise it
+    /// loads the file with default options and reports the load under -Verbose.
+    /// </summary>
+    public static LlamaModel Resolve(PSCmdlet cmdlet, object? model)
     {
         object? value = model is PSObject pso ? pso.BaseObject : model;
         if (value is LlamaModel m)
@@ -37,10 +41,11 @@ internal static class ModelArgument
             return m;
         }
         string path = PathOf(cmdlet, model)!;
+        if (ModelCache.FindLoaded(path) is { } cached) return cached;
         LlamaModel? loaded = null;
         try
         {
-            loaded = ModelCache.GetOrLoad(path, options ?? new ModelLoadOptions(), out bool fresh);
+            loaded = ModelCache.GetOrLoad(path, new ModelLoadOptions(), out bool fresh);
             if (fresh) cmdlet.WriteVerbose(LoadMessage(loaded));
         }
         catch (Exception e) when (ErrorRecords.IsExpected(e))

@@ -1,9 +1,10 @@
 using System.Management.Automation;
+using System.Runtime.InteropServices;
 using LlamaPS.Engine.Tokenizers;
 
 namespace LlamaPS.Commands;
 
-/// <summary>Turns token ids back into text: all ids given (by parameter or pipeline) become one string.</summary>
+/// <summary>Turns token ids back into text: all ids given (by parameter or pipeline) become one string, the inverse of ConvertTo-LlamaToken.</summary>
 [Cmdlet(VerbsData.ConvertFrom, "LlamaToken")]
 [OutputType(typeof(string))]
 public sealed class ConvertFromLlamaTokenCommand : PSCmdlet
@@ -39,5 +40,14 @@ public sealed class ConvertFromLlamaTokenCommand : PSCmdlet
         }
     }
 
-    protected override void EndProcessing() => WriteObject(TokenTextDecoder.Decode(_tokenizer!, _ids.ToArray(), RenderSpecial));
+    protected override void EndProcessing()
+    {
+        // Undo what ConvertTo-LlamaToken adds so that text round-trips: the BOS (unless it is to be rendered), then the
+        // space a SentencePiece vocabulary puts before the text, stripped from the first piece as llama.cpp's
+        // detokenize does.
+        Vocabulary vocabulary = _tokenizer!.Vocabulary;
+        ReadOnlySpan<int> ids = CollectionsMarshal.AsSpan(_ids);
+        if (!RenderSpecial && ids.Length > 0 && ids[0] == vocabulary.BosId) ids = ids[1..];
+        WriteObject(TokenTextDecoder.Decode(_tokenizer, ids, RenderSpecial, stripLeadingSpace: vocabulary.AddSpacePrefix));
+    }
 }
