@@ -20,6 +20,7 @@ public sealed unsafe class CpuBackend : IInferenceBackend
             var t = model.Tensors;
             TokenEmbedding = Matrix(t.TokenEmbedding);
             Output = Matrix(t.Output);
+            OutputNorm = Vector(t.OutputNorm);
             Layers = t.Layers.Select(l => new CpuLayer(
                 Matrix(l.Wq), Matrix(l.Wk), Matrix(l.Wv), Matrix(l.Wo),
                 Matrix(l.Gate), Matrix(l.Up), Matrix(l.Down),
@@ -34,8 +35,9 @@ public sealed unsafe class CpuBackend : IInferenceBackend
 
     internal GgufModel Model { get; }
     internal WorkerPool Pool { get; }
-    internal WeightMatrix TokenEmbedding { get; }
-    internal WeightMatrix Output { get; }
+    internal WeightMatrix TokenEmbedding { get; } // [vocab, dim]
+    internal WeightMatrix Output { get; }        // [vocab, dim]
+    internal float* OutputNorm { get; }          // [dim]
     internal IReadOnlyList<CpuLayer> Layers { get; }
 
     public string Description => $"CPU ({Pool.ThreadCount} threads, {CpuFeatures.Describe()})";

@@ -101,7 +101,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
 
         // Only the last token's logits are needed: norm it alone and project to the vocabulary.
         float* last = x + (long)(n - 1) * dim;
-        RmsNorm.Compute(last, (float*)_b.Model.File.GetDataPointer(_b.Model.Tensors.OutputNorm), xb, 1, dim, _c.RmsEpsilon);
+        RmsNorm.Compute(last, _b.OutputNorm, xb, 1, dim, _c.RmsEpsilon);
         MatMul.Compute(_b.Output, xb, _logits.Pointer, 1, pool, _scratch);
     }
 
