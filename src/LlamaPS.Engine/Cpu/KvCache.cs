@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlamaPS.Engine.Quants;
 
 namespace LlamaPS.Engine.Cpu;
@@ -32,6 +33,7 @@ public sealed unsafe class KvCache : IDisposable
     public ushort* Values(int layer) => _values[layer].Pointer;
 
     /// <summary>Stores k and v [tokens, kvDim] at positions start..start+tokens-1 of a layer, rounding to f16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Store(int layer, int start, int tokens, float* k, float* v)
     {
         if (start < 0 || start + tokens > Capacity) throw new ArgumentOutOfRangeException(nameof(start), "Position beyond the KV cache.");

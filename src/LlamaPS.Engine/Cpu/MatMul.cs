@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
 /// y[t, r] = sum_k W[r, k] * x[t, k] for W [rows, cols], x [tokens, cols], y [tokens, rows]. Activations are first
 /// converted to the weight type's activation format (quantized once per token, not per row); then each task takes a
-/// range of weight rows and, while a row is hot in cache, multiplies it with every token.
+/// range of weight rows and, while they are hot in cache, multiplies them with every token: in register tiles of
+/// several rows by several tokens where the kernel has one (prompt processing), one row at a time otherwise.
 /// </summary>
 public static unsafe class MatMul
 {
@@ -28,17 +30,39 @@ public static unsafe class MatMul
 
         // Tiny matrices are not worth waking the pool for.
         int tasks = (long)rows * cols * tokens < 32 * 1024 ? 1 : pool.TaskCountFor(rows);
-        var kernel = w.Kernel;
+        SimdPath path = SimdPaths.Best;
+        var (tileRows, tileTokens) = tokens > 1 ? w.Kernel.TileFor(path) : (1, 1);
         pool.Run(tasks, task =>
         {
             var (start, end) = Range(rows, tasks, task);
-            for (int r = start; r < end; r++)
-            {
-                byte* row = w.Row(r);
-                for (int t = 0; t < tokens; t++)
-                    ((float*)yp)[(long)t * rows + r] = kernel.Dot(row, (byte*)ap + (long)t * actBytes, cols);
-            }
+            Rows(w, (byte*)ap, actBytes, (float*)yp, start, end, tokens, tileRows, tileTokens, path);
         });
+    }
+
+    // Kept out of the lambda so that it can be compiled fully optimised at once: the JIT's first tier is
+    // tens of times slower on these loops, and a model's first prompt would pay for it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows(WeightMatrix w, byte* a0, int actBytes, float* y, int start, int end, int tokens, int tileRows, int tileTokens, SimdPath path)
+    {
+        var kernel = w.Kernel;
+        int rows = w.Rows, cols = w.Cols;
+        int r = start;
+        // Full tiles: a few weight rows stay in registers/L1 while every token streams past them.
+        for (; r + tileRows <= end && tileRows * tileTokens > 1; r += tileRows)
+        {
+            int t = 0;
+            for (; t + tileTokens <= tokens; t += tileTokens)
+                kernel.DotTile(w.Row(r), w.RowBytes, a0 + (long)t * actBytes, actBytes, cols, y + (long)t * rows + r, rows, path);
+            for (; t < tokens; t++)
+                for (int i = 0; i < tileRows; i++)
+                    y[(long)t * rows + r + i] = kernel.Dot(w.Row(r + i), a0 + (long)t * actBytes, cols, path);
+        }
+        for (; r < end; r++)
+        {
+            byte* row = w.Row(r);
+            for (int t = 0; t < tokens; t++)
+                y[(long)t * rows + r] = kernel.Dot(row, a0 + (long)t * actBytes, cols, path);
+        }
     }
 
     /// <summary>Bytes of activation scratch a matmul over <paramref name="w"/> with <paramref name="tokens"/> tokens needs.</summary>

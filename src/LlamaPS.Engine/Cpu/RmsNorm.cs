@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace LlamaPS.Engine.Cpu;
@@ -5,6 +6,7 @@ namespace LlamaPS.Engine.Cpu;
 /// <summary>y = x / sqrt(mean(x^2) + eps) * weight, row by row over [rows, n].</summary>
 public static unsafe class RmsNorm
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(float* x, float* weight, float* y, int rows, int n, float eps)
     {
         var w = new ReadOnlySpan<float>(weight, n);

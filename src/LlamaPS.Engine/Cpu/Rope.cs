@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
@@ -7,6 +8,7 @@ namespace LlamaPS.Engine.Cpu;
 /// </summary>
 public static unsafe class Rope
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(float* x, int tokens, int heads, int headDim, int startPosition, int ropeDims, float freqBase, RopeStyle style)
     {
         int half = ropeDims / 2;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LlamaPS.Engine.Quants;
@@ -16,6 +17,7 @@ public unsafe struct BlockQ8_0
     /// Quantizes one row of activations (n a multiple of 32). The scale is amax/127 stored as f16, the values use
     /// 127/amax and round half to even, as ggml's x86 path does, so our integer products see the same numbers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void QuantizeRow(ReadOnlySpan<float> x, Span<BlockQ8_0> y)
     {
         for (int b = 0; b < y.Length; b++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LlamaPS.Engine.Quants;
@@ -20,6 +21,7 @@ public unsafe struct BlockQ8_K
     /// Quantizes activations: the first value of largest magnitude maps to -127 (scale -max/127), others round
     /// half to even and clamp at 127, as ggml's quantize_row_q8_K does.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void QuantizeRow(ReadOnlySpan<float> x, Span<BlockQ8_K> y)
     {
         for (int b = 0; b < y.Length; b++)

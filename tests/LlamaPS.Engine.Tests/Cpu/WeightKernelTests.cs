@@ -12,30 +12,76 @@ namespace LlamaPS.Engine.Tests.Cpu;
 /// </summary>
 public unsafe class WeightKernelTests
 {
+    private static IEnumerable<(GgmlType Type, int N)> Sizes() =>
+        from type in WeightKernel.SupportedTypes
+        let block = GgmlTypeTraits.BlockSize(type)
+        from n in block == 1 ? [1, 7, 15, 33, 100, 257, 1023] : block == 32 ? new[] { 32, 96, 160, 288, 4064 } : [256, 768, 2816]
+        select (type, n);
+
     public static TheoryData<GgmlType, int> Cases()
     {
         var data = new TheoryData<GgmlType, int>();
-        foreach (var type in WeightKernel.SupportedTypes)
-        {
-            int block = GgmlTypeTraits.BlockSize(type);
-            int[] lengths = block == 1 ? [1, 7, 15, 33, 100, 257, 1023] : block == 32 ? [32, 96, 160, 288, 4064] : [256, 768, 2816];
-            foreach (int n in lengths) data.Add(type, n);
-        }
+        foreach (var (type, n) in Sizes()) data.Add(type, n);
+        return data;
+    }
+
+    public static TheoryData<GgmlType, int, SimdPath> PathCases()
+    {
+        var data = new TheoryData<GgmlType, int, SimdPath>();
+        foreach (var (type, n) in Sizes())
+            foreach (var path in WeightKernel.For(type)!.Paths)
+                data.Add(type, n, path);
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void VectorDotEqualsScalarDot(GgmlType type, int n)
+    [MemberData(nameof(PathCases))]
+    public void EveryVectorPathEqualsScalarDot(GgmlType type, int n, SimdPath path)
     {
+        if (!SimdPaths.IsSupported(path)) Assert.Skip($"This CPU has no {path}.");
         var (weights, acts, kernel) = Random(type, n, seed: n);
         fixed (byte* w = weights, a = acts)
         {
             float scalar = kernel.DotScalar(w, a, n);
-            float vector = kernel.Dot(w, a, n);
+            float vector = kernel.Dot(w, a, n, path);
             // Integer sums are exact; only the order of the f32 additions differs.
-            Assert.True(Math.Abs(vector - scalar) <= 1e-5f * (1 + Math.Abs(scalar)) * Math.Sqrt(n), $"{type} n={n}: vector {vector} scalar {scalar}");
+            Assert.True(Math.Abs(vector - scalar) <= 1e-5f * (1 + Math.Abs(scalar)) * Math.Sqrt(n), $"{type} n={n} {path}: vector {vector} scalar {scalar}");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathCases))]
+    public void GemmTilesEqualScalarDots(GgmlType type, int n, SimdPath path)
+    {
+        if (!SimdPaths.IsSupported(path)) Assert.Skip($"This CPU has no {path}.");
+        var kernel = WeightKernel.For(type)!;
+        var (rows, tokens) = kernel.TileFor(path);
+        long rowBytes = GgmlTypeTraits.RowBytes(type, n), actBytes = kernel.Activation.RowBytes(n);
+        var weights = new byte[rowBytes * rows];
+        RandomWeights.Fill(type, weights, new Random(n + 7));
+        var acts = new byte[actBytes * tokens];
+        for (int t = 0; t < tokens; t++) kernel.Activation.Convert(Activations(n, n + t), acts.AsSpan((int)(t * actBytes), (int)actBytes));
+        const int yStride = 5;
+        var y = new float[tokens * yStride];
+        fixed (byte* w = weights, a = acts)
+        fixed (float* yp = y)
+        {
+            kernel.DotTile(w, rowBytes, a, actBytes, n, yp, yStride, path);
+            for (int t = 0; t < tokens; t++)
+                for (int r = 0; r < rows; r++)
+                {
+                    float scalar = kernel.DotScalar(w + r * rowBytes, a + t * actBytes, n);
+                    Assert.True(Math.Abs(y[t * yStride + r] - scalar) <= 1e-5f * (1 + Math.Abs(scalar)) * Math.Sqrt(n), $"{type} {path} tile ({r},{t})");
+                }
+        }
+    }
+
+    [Fact]
+    public void ForcedPathMustBeKnownAndSupported()
+    {
+        Assert.Equal(SimdPaths.Supported[^1], SimdPaths.Choose(null));
+        Assert.Equal(SimdPath.Scalar, SimdPaths.Choose("scalar"));
+        Assert.Throws<ArgumentException>(() => SimdPaths.Choose("Avx1024"));
     }
 
     [Theory]

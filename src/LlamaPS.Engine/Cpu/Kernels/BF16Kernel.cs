@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LlamaPS.Engine.Gguf;
 using LlamaPS.Engine.Quants;
@@ -9,6 +10,10 @@ internal sealed unsafe class BF16Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.BF16;
     public override ActivationFormat Activation => ActivationFormat.BF16Rounded;
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
+
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
+        path == SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
 
     public override void DequantizeRow(byte* row, Span<float> dst)
     {
@@ -16,13 +21,13 @@ internal sealed unsafe class BF16Kernel : WeightKernel
         for (int i = 0; i < dst.Length; i++) dst[i] = Fp16.BFloat16ToSingle(w[i]);
     }
 
-    public override float Dot(byte* row, byte* activations, int n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector(byte* row, byte* activations, int n)
     {
         ushort* w = (ushort*)row;
         float* a = (float*)activations;
         int i = 0;
         float sum = 0;
-        if (Vector256.IsHardwareAccelerated)
         {
             // bf16 is the top half of an f32: widening and shifting left 16 bits is the exact conversion.
             Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;

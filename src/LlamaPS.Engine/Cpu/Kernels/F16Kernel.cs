@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LlamaPS.Engine.Gguf;
 using LlamaPS.Engine.Quants;
@@ -11,11 +12,17 @@ internal sealed unsafe class F16Kernel : WeightKernel
 
     public override GgmlType Type => GgmlType.F16;
     public override ActivationFormat Activation => ActivationFormat.F16Rounded;
+    // TensorPrimitives picks the widest vectors the CPU has (Vector128 upwards).
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
+        path == SimdPath.Scalar ? DotScalar(row, activations, n) : DotVector(row, activations, n);
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(row, dst.Length), dst);
 
-    public override float Dot(byte* row, byte* activations, int n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector(byte* row, byte* activations, int n)
     {
         Span<float> w = stackalloc float[Chunk];
         float sum = 0;

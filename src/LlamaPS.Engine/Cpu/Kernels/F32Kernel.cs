@@ -8,10 +8,15 @@ internal sealed unsafe class F32Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.F32;
     public override ActivationFormat Activation => ActivationFormat.F32;
+    // TensorPrimitives picks the widest vectors the CPU has (Vector128 upwards).
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
+        path == SimdPath.Scalar ? DotScalar(row, activations, n) : DotVector(row, activations, n);
 
     public override void DequantizeRow(byte* row, Span<float> dst) => new ReadOnlySpan<float>(row, dst.Length).CopyTo(dst);
 
-    public override float Dot(byte* row, byte* activations, int n) =>
+    private static float DotVector(byte* row, byte* activations, int n) =>
         TensorPrimitives.Dot(new ReadOnlySpan<float>(row, n), new ReadOnlySpan<float>(activations, n));
 
     public override float DotScalar(byte* row, byte* activations, int n)

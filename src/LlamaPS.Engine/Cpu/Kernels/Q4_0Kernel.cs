@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using LlamaPS.Engine.Gguf;
 using LlamaPS.Engine.Quants;
 
@@ -10,49 +10,28 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q4_0;
     public override ActivationFormat Activation => ActivationFormat.Q8_0;
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ4_0.DequantizeRow(new ReadOnlySpan<BlockQ4_0>(row, dst.Length / BlockQ4_0.Elements), dst);
 
-    public override float Dot(byte* row, byte* activations, int n)
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        var w = (BlockQ4_0*)row;
-        var a = (BlockQ8_0*)activations;
-        int nb = n / BlockQ4_0.Elements;
-        Vector128<byte> low = Vector128.Create((byte)0x0F);
-        if (Avx2.IsSupported && Fma.IsSupported)
-        {
-            Vector256<float> acc = Vector256<float>.Zero;
-            for (int b = 0; b < nb; b++)
-            {
-                // Low nibbles are elements 0-15, high nibbles 16-31: exactly the two 128-bit halves.
-                Vector128<byte> q = Vector128.Load(w[b].Qs);
-                Vector256<sbyte> wq = (Vector256.Create(q & low, Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & low)
-                                      - Vector256.Create((byte)8)).AsSByte();
-                Vector256<int> p = Int8Dot.MultiplyAdd(wq, Vector256.Load(a[b].Qs));
-                float d = Fp16.HalfToSingle(w[b].D) * Fp16.HalfToSingle(a[b].D);
-                acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), Vector256.Create(d), acc);
-            }
-            return Vector256.Sum(acc);
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> acc = Vector128<float>.Zero;
-            Vector128<byte> eight = Vector128.Create((byte)8);
-            for (int b = 0; b < nb; b++)
-            {
-                Vector128<byte> q = Vector128.Load(w[b].Qs);
-                Vector128<sbyte> lo = ((q & low) - eight).AsSByte();
-                Vector128<sbyte> hi = ((Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & low) - eight).AsSByte();
-                Vector128<int> p = Int8Dot.MultiplyAdd(lo, Vector128.Load(a[b].Qs)) + Int8Dot.MultiplyAdd(hi, Vector128.Load(a[b].Qs + 16));
-                float d = Fp16.HalfToSingle(w[b].D) * Fp16.HalfToSingle(a[b].D);
-                acc += Vector128.ConvertToSingle(p) * d;
-            }
-            return Vector128.Sum(acc);
-        }
-        return DotScalar(row, activations, n);
+        SimdPath.Avx2 => Q8_0PairedDot<Q4_0Kernel.Block>.Avx2Dot(row, activations, n),
+        SimdPath.Vector128 => Q8_0PairedDot<Q4_0Kernel.Block>.Vector128Dot(row, activations, n),
+        _ => DotScalar(row, activations, n),
+    };
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path) =>
+        path == SimdPath.Avx2 ? (Q8_0PairedDot<Q4_0Kernel.Block>.TileRows, Q8_0PairedDot<Q4_0Kernel.Block>.TileTokens) : (1, 1);
+
+    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (path == SimdPath.Avx2) Q8_0PairedDot<Q4_0Kernel.Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
     {
         var w = (BlockQ4_0*)row;
@@ -66,5 +45,24 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
             sum += Fp16.HalfToSingle(w[b].D) * Fp16.HalfToSingle(a[b].D) * isum;
         }
         return sum;
+    }
+
+    /// <summary>The block as <see cref="Q8_0PairedDot{TBlock}"/> reads it (a struct, so the generic code is specialised, not shared).</summary>
+    internal readonly struct Block : IQ8_0PairedBlock
+    {
+        public static int BlockBytes => BlockQ4_0.Bytes;
+
+        // Low nibbles are elements 0-15, high nibbles 16-31: exactly the two 128-bit halves.
+        public static Vector256<sbyte> Unpack256(byte* block)
+        {
+            var (lo, hi) = Unpack128(block);
+            return Vector256.Create(lo, hi);
+        }
+
+        public static (Vector128<sbyte> Low, Vector128<sbyte> High) Unpack128(byte* block)
+        {
+            Vector128<byte> q = Vector128.Load(block + 2), mask = Vector128.Create((byte)0x0F), eight = Vector128.Create((byte)8);
+            return (((q & mask) - eight).AsSByte(), ((Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & mask) - eight).AsSByte());
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using LlamaPS.Engine.Gguf;
@@ -12,13 +13,17 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q6_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
+
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
+        path == SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ6_K.DequantizeRow(new ReadOnlySpan<BlockQ6_K>(row, dst.Length / BlockQ6_K.Elements), dst);
 
-    public override float Dot(byte* row, byte* activations, int n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector(byte* row, byte* activations, int n)
     {
-        if (!(Avx2.IsSupported && Fma.IsSupported)) return DotScalar(row, activations, n);
         var w = (BlockQ6_K*)row;
         var a = (BlockQ8_K*)activations;
         Vector256<byte> m4 = Vector256.Create((byte)0x0F), m2 = Vector256.Create((byte)0x03);
@@ -59,6 +64,7 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     private static Vector256<byte> ShiftRight(Vector256<byte> v, int bits) =>
         Vector256.ShiftRightLogical(v.AsUInt16(), bits).AsByte() & Vector256.Create((byte)(0xFF >> bits));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
     {
         var w = (BlockQ6_K*)row;

@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using LlamaPS.Engine.Gguf;
 using LlamaPS.Engine.Quants;
 
@@ -10,41 +10,28 @@ internal sealed unsafe class Q8_0Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q8_0;
     public override ActivationFormat Activation => ActivationFormat.Q8_0;
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ8_0.DequantizeRow(new ReadOnlySpan<BlockQ8_0>(row, dst.Length / BlockQ8_0.Elements), dst);
 
-    public override float Dot(byte* row, byte* activations, int n)
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        var w = (BlockQ8_0*)row;
-        var a = (BlockQ8_0*)activations;
-        int nb = n / BlockQ8_0.Elements;
-        if (Avx2.IsSupported && Fma.IsSupported)
-        {
-            Vector256<float> acc = Vector256<float>.Zero;
-            for (int b = 0; b < nb; b++)
-            {
-                Vector256<int> p = Int8Dot.MultiplyAdd(Vector256.Load(w[b].Qs), Vector256.Load(a[b].Qs));
-                float d = Fp16.HalfToSingle(w[b].D) * Fp16.HalfToSingle(a[b].D);
-                acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), Vector256.Create(d), acc);
-            }
-            return Vector256.Sum(acc);
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> acc = Vector128<float>.Zero;
-            for (int b = 0; b < nb; b++)
-            {
-                Vector128<int> p = Int8Dot.MultiplyAdd(Vector128.Load(w[b].Qs), Vector128.Load(a[b].Qs))
-                                 + Int8Dot.MultiplyAdd(Vector128.Load(w[b].Qs + 16), Vector128.Load(a[b].Qs + 16));
-                float d = Fp16.HalfToSingle(w[b].D) * Fp16.HalfToSingle(a[b].D);
-                acc += Vector128.ConvertToSingle(p) * d;
-            }
-            return Vector128.Sum(acc);
-        }
-        return DotScalar(row, activations, n);
+        SimdPath.Avx2 => Q8_0PairedDot<Q8_0Kernel.Block>.Avx2Dot(row, activations, n),
+        SimdPath.Vector128 => Q8_0PairedDot<Q8_0Kernel.Block>.Vector128Dot(row, activations, n),
+        _ => DotScalar(row, activations, n),
+    };
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path) =>
+        path == SimdPath.Avx2 ? (Q8_0PairedDot<Q8_0Kernel.Block>.TileRows, Q8_0PairedDot<Q8_0Kernel.Block>.TileTokens) : (1, 1);
+
+    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (path == SimdPath.Avx2) Q8_0PairedDot<Q8_0Kernel.Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
     {
         var w = (BlockQ8_0*)row;
@@ -53,5 +40,14 @@ internal sealed unsafe class Q8_0Kernel : WeightKernel
         for (int b = 0; b < n / BlockQ8_0.Elements; b++)
             sum += Fp16.HalfToSingle(w[b].D) * Fp16.HalfToSingle(a[b].D) * Int8Dot.Scalar(w[b].Qs, a[b].Qs, BlockQ8_0.Elements);
         return sum;
+    }
+
+    /// <summary>The block as <see cref="Q8_0PairedDot{TBlock}"/> reads it (a struct, so the generic code is specialised, not shared).</summary>
+    internal readonly struct Block : IQ8_0PairedBlock
+    {
+        public static int BlockBytes => BlockQ8_0.Bytes;
+        public static Vector256<sbyte> Unpack256(byte* block) => Vector256.Load((sbyte*)(block + 2));
+        public static (Vector128<sbyte> Low, Vector128<sbyte> High) Unpack128(byte* block) =>
+            (Vector128.Load((sbyte*)(block + 2)), Vector128.Load((sbyte*)(block + 18)));
     }
 }

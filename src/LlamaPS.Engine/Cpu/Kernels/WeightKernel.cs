@@ -5,7 +5,7 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// <summary>
 /// What the CPU engine can do with weights of one <see cref="GgmlType"/>: expand a row to f32 (embedding lookups,
 /// references) and take the dot product of a row with activations prepared in <see cref="Activation"/> format.
-/// Each kernel has a vectorised <see cref="Dot"/> and the plain scalar expression it must agree with.
+/// Each kernel has the plain scalar expression and vectorised paths (<see cref="Paths"/>) that must agree with it.
 /// </summary>
 public abstract unsafe class WeightKernel
 {
@@ -17,14 +17,33 @@ public abstract unsafe class WeightKernel
     public abstract GgmlType Type { get; }
     public abstract ActivationFormat Activation { get; }
 
+    /// <summary>The vector paths this kernel implements itself (besides <see cref="SimdPath.Scalar"/>).</summary>
+    public abstract IReadOnlyList<SimdPath> Paths { get; }
+
     /// <summary>Expands <paramref name="dst"/>.Length elements of the row at <paramref name="row"/> to f32.</summary>
     public abstract void DequantizeRow(byte* row, Span<float> dst);
 
-    /// <summary>Dot product of <paramref name="n"/> weights with <paramref name="n"/> activations, fastest path of this CPU.</summary>
-    public abstract float Dot(byte* row, byte* activations, int n);
-
-    /// <summary>The same dot product as a plain scalar loop: the reference the vector paths are tested against.</summary>
+    /// <summary>The dot product as a plain scalar loop: the reference the vector paths are tested against.</summary>
     public abstract float DotScalar(byte* row, byte* activations, int n);
+
+    /// <summary>
+    /// Dot product of <paramref name="n"/> weights with <paramref name="n"/> activations on <paramref name="path"/>,
+    /// or on the best path below it that this kernel has. The caller makes sure the CPU supports the path.
+    /// </summary>
+    public abstract float Dot(byte* row, byte* activations, int n, SimdPath path);
+
+    /// <summary>Dot product on the engine's chosen path.</summary>
+    public float Dot(byte* row, byte* activations, int n) => Dot(row, activations, n, SimdPaths.Best);
+
+    /// <summary>The GEMM register tile this kernel has on <paramref name="path"/>: weight rows by tokens; (1, 1) for none.</summary>
+    public virtual (int Rows, int Tokens) TileFor(SimdPath path) => (1, 1);
+
+    /// <summary>
+    /// One full tile of <see cref="TileFor"/>'s size: y[t * yStride + r] = row r · activations t, rows
+    /// <paramref name="rowStride"/> bytes apart, activation rows <paramref name="activationStride"/> bytes apart.
+    /// </summary>
+    public virtual void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+        y[0] = Dot(row, activations, n, path);
 
     public static IEnumerable<GgmlType> SupportedTypes => Kernels.Keys;
 
