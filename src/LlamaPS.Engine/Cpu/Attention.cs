@@ -1,70 +1,148 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
-/// Causal grouped-query attention over the f16 KV cache, one pass per (token, head) with an online softmax:
+/// Causal grouped-query attention over the KV cache, one pass per (token, head) with an online softmax:
 /// out = softmax(q·K[0..pos] * scale) · V[0..pos], K/V from kv head h / (heads / kvHeads).
-/// It follows llama.cpp's CPU flash-attention numerics on purpose: q rounded to f16 for the products, and the
-/// weighted sum of V kept in f16 (rescaled when a new maximum appears). Doing the same roundings cuts our logit
-/// distance to llama.cpp three- to five-fold, which keeps greedy decoding on the same tokens.
+/// It follows llama.cpp's CPU flash-attention numerics on purpose: K and V as f16, q rounded to f16, and the
+/// weighted sum of V kept at f16 precision (rescaled when a new maximum appears). Doing the same roundings cuts our
+/// logit distance to llama.cpp three- to five-fold, which keeps greedy decoding on the same tokens.
+/// The layer's cached K and V are widened to f32 once per call (<paramref name="scratch"/>, [positions, kvDim] each)
+/// so the inner loop is plain f32 vector arithmetic.
 /// </summary>
 public static unsafe class Attention
 {
+    /// <summary>Floats of scratch a call needs: K and V of <paramref name="positions"/> positions as f32.</summary>
+    public static long ScratchFloats(int positions, int kvDim) => 2L * positions * kvDim;
+
     public static void Compute(float* q, KvCache cache, int layer, float* output, int start, int tokens,
-                               int heads, int kvHeads, int headDim, WorkerPool pool)
+                               int heads, int kvHeads, int headDim, WorkerPool pool, NativeBuffer<float> scratch)
     {
-        int group = heads / kvHeads;
-        int kvDim = cache.KvDim;
-        float scale = 1f / MathF.Sqrt(headDim);
-        nint qp = (nint)q, op = (nint)output;
-        nint kp = (nint)cache.Keys(layer), vp = (nint)cache.Values(layer);
+        int kvDim = cache.KvDim, positions = start + tokens;
+        if (scratch.Length < ScratchFloats(positions, kvDim)) throw new ArgumentException("Attention scratch is too small.", nameof(scratch));
+        float* k32 = scratch.Pointer, v32 = k32 + (long)positions * kvDim;
+        Widen(cache.Keys(layer), k32, (long)positions * kvDim, pool);
+        Widen(cache.Values(layer), v32, (long)positions * kvDim, pool);
+
         int work = tokens * heads;
-        int tasks = pool.TaskCountFor(work, 2);
+        // Later tokens see more positions; many small tasks keep both cores busy to the end.
+        int tasks = pool.TaskCountFor(work, 16);
+        nint qp = (nint)q, op = (nint)output, kp = (nint)k32, vp = (nint)v32;
         pool.Run(tasks, task =>
         {
             var (first, last) = MatMul.Range(work, tasks, task);
-            Span<float> qh = stackalloc float[headDim];
-            Span<float> row = stackalloc float[headDim];
-            Span<float> acc = stackalloc float[headDim];
-            Span<Half> acc16 = stackalloc Half[headDim];
             for (int item = first; item < last; item++)
             {
-                int t = item / heads, h = item % heads, kvh = h / group;
-                int length = start + t + 1;
-                var qsrc = new ReadOnlySpan<float>((float*)qp + ((long)t * heads + h) * headDim, headDim);
-                TensorPrimitives.ConvertToHalf(qsrc, acc16);
-                TensorPrimitives.ConvertToSingle(acc16, qh);
-                acc16.Clear();
-                float max = float.NegativeInfinity, sum = 0;
-                for (int j = 0; j < length; j++)
-                {
-                    long at = (long)j * kvDim + kvh * headDim;
-                    TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)kp + at, headDim), row);
-                    float s = TensorPrimitives.Dot(qh, row) * scale;
-                    float ms = 1, vs = 1;
-                    TensorPrimitives.ConvertToSingle(acc16, acc);
-                    if (s > max)
-                    {
-                        ms = MathF.Exp(max - s);
-                        max = s;
-                        TensorPrimitives.Multiply(acc, ms, acc);
-                        TensorPrimitives.ConvertToHalf(acc, acc16);
-                        TensorPrimitives.ConvertToSingle(acc16, acc);
-                    }
-                    else
-                    {
-                        vs = MathF.Exp(s - max);
-                    }
-                    TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)vp + at, headDim), row);
-                    TensorPrimitives.MultiplyAdd(row, vs, acc, acc);
-                    TensorPrimitives.ConvertToHalf(acc, acc16);
-                    sum = sum * ms + vs;
-                }
-                var o = new Span<float>((float*)op + ((long)t * heads + h) * headDim, headDim);
-                TensorPrimitives.ConvertToSingle(acc16, o);
-                TensorPrimitives.Multiply(o, 1f / sum, o);
+                int t = item / heads, h = item % heads;
+                long at = ((long)t * heads + h) * headDim;
+                Head((float*)qp + at, (float*)kp, (float*)vp, (float*)op + at, start + t + 1, kvDim, (h / (heads / kvHeads)) * headDim, headDim);
             }
         });
+    }
+
+    private static void Widen(ushort* src, float* dst, long n, WorkerPool pool)
+    {
+        const int chunk = 1 << 16;
+        int tasks = (int)((n + chunk - 1) / chunk);
+        nint s = (nint)src, d = (nint)dst;
+        pool.Run(tasks, i =>
+        {
+            long from = (long)i * chunk;
+            int len = (int)Math.Min(chunk, n - from);
+            TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)s + from, len), new Span<float>((float*)d + from, len));
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Head(float* q, float* k, float* v, float* output, int length, int kvDim, int offset, int headDim)
+    {
+        float scale = 1f / MathF.Sqrt(headDim);
+        Span<float> qh = stackalloc float[headDim];
+        Span<float> acc = stackalloc float[headDim];
+        for (int i = 0; i < headDim; i++) qh[i] = (float)(Half)q[i];
+        acc.Clear();
+        float max = float.NegativeInfinity, sum = 0;
+        fixed (float* qp = qh, ap = acc)
+        {
+            for (int j = 0; j < length; j++)
+            {
+                float* kj = k + (long)j * kvDim + offset, vj = v + (long)j * kvDim + offset;
+                float s = Dot(qp, kj, headDim) * scale;
+                float ms = 1, vs = 1;
+                if (s > max)
+                {
+                    ms = MathF.Exp(max - s);
+                    max = s;
+                    ScaleToHalfPrecision(ap, ms, headDim);
+                }
+                else
+                {
+                    vs = MathF.Exp(s - max);
+                }
+                AddScaledToHalfPrecision(ap, vj, vs, headDim);
+                sum = sum * ms + vs;
+            }
+            float inv = 1f / sum;
+            for (int i = 0; i < headDim; i++) output[i] = ap[i] * inv;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(float* a, float* b, int n)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            Vector256<float> acc = Vector256<float>.Zero;
+            for (; i + 8 <= n; i += 8) acc += Vector256.Load(a + i) * Vector256.Load(b + i);
+            sum = Vector256.Sum(acc);
+        }
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    // acc = f16(acc * s)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScaleToHalfPrecision(float* acc, float s, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) RoundToHalf(Vector256.Load(acc + i) * s).Store(acc + i);
+        for (; i < n; i++) acc[i] = RoundToHalf(acc[i] * s);
+    }
+
+    // acc = f16(acc + v * s)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaledToHalfPrecision(float* acc, float* v, float s, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) RoundToHalf(Vector256.Load(acc + i) + Vector256.Load(v + i) * s).Store(acc + i);
+        for (; i < n; i++) acc[i] = RoundToHalf(acc[i] + v[i] * s);
+    }
+
+    /// <summary>
+    /// x rounded to f16's 11 significant bits, half to even, kept in f32: add just under half of the 13 dropped
+    /// bits (plus the kept lowest bit, for ties), then clear them. Exact over f16's normal range, which attention
+    /// sums stay in; cheaper than converting to f16 and back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> RoundToHalf(Vector256<float> x)
+    {
+        Vector256<uint> u = x.AsUInt32();
+        u += Vector256.Create(0x0FFFu) + (Vector256.ShiftRightLogical(u, 13) & Vector256<uint>.One);
+        return (u & Vector256.Create(0xFFFFE000u)).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float RoundToHalf(float x)
+    {
+        uint u = BitConverter.SingleToUInt32Bits(x);
+        u += 0x0FFFu + ((u >> 13) & 1);
+        return BitConverter.UInt32BitsToSingle(u & 0xFFFFE000u);
     }
 }

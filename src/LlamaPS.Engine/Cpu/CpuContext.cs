@@ -15,7 +15,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     private readonly CpuBackend _b;
     private readonly Models.ModelConfig _c;
     private readonly KvCache _cache;
-    private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits;
+    private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits, _attnScratch;
     private readonly NativeBuffer<byte> _scratch;
 
     public CpuContext(CpuBackend backend, int contextLength)
@@ -33,6 +33,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
         _gate = new(MaxBatch * (long)_c.FeedForwardLength);
         _up = new(MaxBatch * (long)_c.FeedForwardLength);
         _logits = new(_c.VocabSize);
+        _attnScratch = new(Attention.ScratchFloats(contextLength, _c.KvDim));
         long scratch = MatMul.ScratchBytes(backend.Output, 1);
         foreach (var l in backend.Layers)
             foreach (var m in l.Matrices)
@@ -43,7 +44,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     public int ContextLength { get; }
 
     public long MemoryBytes => _cache.ByteSize + _scratch.ByteLength + 4 * (_x.Length + _xb.Length + _q.Length + _att.Length
-        + _k.Length + _v.Length + _gate.Length + _up.Length + _logits.Length);
+        + _k.Length + _v.Length + _gate.Length + _up.Length + _logits.Length + _attnScratch.Length);
 
     public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
     {
@@ -86,7 +87,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
             Rope.Apply(q, n, _c.HeadCount, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, style);
             Rope.Apply(k, n, _c.HeadCountKv, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, style);
             _cache.Store(l, pos, n, k, v);
-            Attention.Compute(q, _cache, l, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pool);
+            Attention.Compute(q, _cache, l, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pool, _attnScratch);
             MatMul.Compute(L.Wo, att, xb, n, pool, _scratch);
             Add(x, xb, (long)n * dim);
 
@@ -125,7 +126,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     public void Dispose()
     {
         _cache.Dispose();
-        foreach (var b in new[] { _x, _xb, _q, _k, _v, _att, _gate, _up, _logits }) b.Dispose();
+        foreach (var b in new[] { _x, _xb, _q, _k, _v, _att, _gate, _up, _logits, _attnScratch }) b.Dispose();
         _scratch.Dispose();
     }
 }

@@ -98,10 +98,11 @@ public unsafe class OperatorTests
         var q = WeightKernelTests.Activations(tokens * heads * headDim, 8);
         var o = new float[tokens * heads * headDim];
         using var pool = new WorkerPool(2);
+        using var scratch = new NativeBuffer<float>(Attention.ScratchFloats(start + tokens, kvDim));
         fixed (float* kp = k, vp = v, qp = q, op = o)
         {
             cache.Store(0, 0, start + tokens, kp, vp);
-            Attention.Compute(qp, cache, 0, op, start, tokens, heads, kvHeads, headDim, pool);
+            Attention.Compute(qp, cache, 0, op, start, tokens, heads, kvHeads, headDim, pool, scratch);
         }
         for (int t = 0; t < tokens; t++)
             for (int h = 0; h < heads; h++)
