@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using LlamaPS.Engine.Quants;
 
 namespace LlamaPS.Engine.Cpu;
 
@@ -33,17 +31,12 @@ public sealed unsafe class KvCache : IDisposable
     public ushort* Values(int layer) => _values[layer].Pointer;
 
     /// <summary>Stores k and v [tokens, kvDim] at positions start..start+tokens-1 of a layer, rounding to f16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Store(int layer, int start, int tokens, float* k, float* v)
     {
         if (start < 0 || start + tokens > Capacity) throw new ArgumentOutOfRangeException(nameof(start), "Position beyond the KV cache.");
         long offset = (long)start * KvDim, n = (long)tokens * KvDim;
-        ushort* kd = Keys(layer) + offset, vd = Values(layer) + offset;
-        for (long i = 0; i < n; i++)
-        {
-            kd[i] = Fp16.SingleToHalf(k[i]);
-            vd[i] = Fp16.SingleToHalf(v[i]);
-        }
+        System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(k, checked((int)n)), new Span<Half>((Half*)Keys(layer) + offset, (int)n));
+        System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(v, (int)n), new Span<Half>((Half*)Values(layer) + offset, (int)n));
     }
 
     public void Dispose()

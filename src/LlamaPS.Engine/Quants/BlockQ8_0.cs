@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -20,11 +22,40 @@ public unsafe struct BlockQ8_0
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void QuantizeRow(ReadOnlySpan<float> x, Span<BlockQ8_0> y)
     {
+        if (!Avx2.IsSupported)
+        {
+            QuantizeRowScalar(x, y);
+            return;
+        }
+        Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+        fixed (float* xp = x)
+        fixed (BlockQ8_0* yp = y)
+        {
+            for (int b = 0; b < y.Length; b++)
+            {
+                float* xb = xp + b * Elements;
+                Vector256<float> v0 = Vector256.Load(xb), v1 = Vector256.Load(xb + 8), v2 = Vector256.Load(xb + 16), v3 = Vector256.Load(xb + 24);
+                Vector256<float> m = Vector256.Max(Vector256.Max(Vector256.Abs(v0), Vector256.Abs(v1)), Vector256.Max(Vector256.Abs(v2), Vector256.Abs(v3)));
+                Vector128<float> m4 = Vector128.Max(m.GetLower(), m.GetUpper());
+                float amax = MathF.Max(MathF.Max(m4[0], m4[1]), MathF.Max(m4[2], m4[3]));
+                yp[b].D = Fp16.SingleToHalf(amax / 127f);
+                Vector256<float> id = Vector256.Create(amax != 0 ? 127f / amax : 0f);
+                // Round half to even, then pack 4 x 8 int32 to 32 int8; the packs interleave 128-bit lanes, the permute undoes it.
+                Vector256<int> i0 = Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(v0 * id)), i1 = Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(v1 * id));
+                Vector256<int> i2 = Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(v2 * id)), i3 = Avx.ConvertToVector256Int32(Avx.RoundToNearestInteger(v3 * id));
+                Vector256<sbyte> packed = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(i0, i1), Avx2.PackSignedSaturate(i2, i3));
+                Avx2.PermuteVar8x32(packed.AsInt32(), order).AsSByte().Store(yp[b].Qs);
+            }
+        }
+    }
+
+    /// <summary>The scalar expression <see cref="QuantizeRow"/> must reproduce bit for bit.</summary>
+    public static void QuantizeRowScalar(ReadOnlySpan<float> x, Span<BlockQ8_0> y)
+    {
         for (int b = 0; b < y.Length; b++)
         {
             ReadOnlySpan<float> xb = x.Slice(b * Elements, Elements);
-            float amax = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(xb);
-            amax = MathF.Abs(amax);
+            float amax = MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(xb));
             float id = amax != 0 ? 127f / amax : 0f;
             ref BlockQ8_0 blk = ref y[b];
             blk.D = Fp16.SingleToHalf(amax / 127f);

@@ -141,6 +141,20 @@ public unsafe class WeightKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(32, 1)]
+    [InlineData(4096, 2)]
+    public void Q8_0VectorQuantizationEqualsScalarBitForBit(int n, int seed)
+    {
+        var x = Activations(n, seed);
+        x[3] = 0.5f * 127f / 3f;   // ties (x * 127/amax exactly .5) must round to even on both paths
+        var vector = new BlockQ8_0[n / 32];
+        var scalar = new BlockQ8_0[n / 32];
+        BlockQ8_0.QuantizeRow(x, vector);
+        BlockQ8_0.QuantizeRowScalar(x, scalar);
+        Assert.Equal(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scalar.AsSpan()).ToArray(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray());
+    }
+
     [Fact]
     public void Q8_KQuantizationMapsTheLargestMagnitudeToMinus127AndSumsGroups()
     {
