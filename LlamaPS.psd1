@@ -19,6 +19,8 @@
         'Invoke-LlamaPrompt'
         'ConvertTo-LlamaToken'
         'ConvertFrom-LlamaToken'
+        'Measure-LlamaModel'
+        'New-LlamaSyntheticModel'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using LlamaPS.Engine.Devices;
+using LlamaPS.Engine.Inference;
+
+namespace LlamaPS.Commands;
+
+/// <summary>
+/// llama-bench for LlamaPS: prompt processing (ppN) and token generation (tgN) speed of a model, one object per test.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Measure, "LlamaModel")]
+[OutputType(typeof(ModelBenchmarkResult))]
+public sealed class MeasureLlamaModelCommand : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>A model from Import-LlamaModel or a path to a GGUF file; default $env:LLAMAPS_MODEL.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    public object? Model { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int PromptTokens { get; set; } = 512;
+
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int GenerateTokens { get; set; } = 128;
+
+    /// <summary>Timed runs per test after one warm-up run; llama-bench's default is 5.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int Repetitions { get; set; } = 3;
+
+    /// <summary>CPU threads; 0 uses every core. Given, the model is loaded through the cache with this count.</summary>
+    [Parameter]
+    [ValidateRange(0, 1024)]
+    public int Threads { get; set; }
+
+    /// <summary>The device to run on: the CPU engine is the only one, as 'CPU', 0 or Get-LlamaDevice's object.</summary>
+    [Parameter]
+    public object Device { get; set; } = "CPU";
+
+    protected override void ProcessRecord()
+    {
+        if (!IsCpu(Device))
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Device '{Device}' was not found: the only device is the CPU ('CPU' or 0)."),
+                "DeviceNotFound", ErrorCategory.ObjectNotFound, Device));
+
+        LlamaModel model = MyInvocation.BoundParameters.ContainsKey(nameof(Threads)) ? LoadWithThreads() : ModelArgument.Resolve(this, Model);
+        var tests = new (int Tokens, Func<int, ModelBenchmarkResult> Run)[]
+        {
+            (PromptTokens, n => ModelBenchmark.PromptProcessing(model, n, Repetitions, _stopping.Token)),
+            (GenerateTokens, n => ModelBenchmark.TokenGeneration(model, n, Repetitions, _stopping.Token)),
+        };
+        foreach (var (tokens, run) in tests.Where(t => t.Tokens > 0))
+        {
+            ModelBenchmarkResult result;
+            try
+            {
+                result = run(tokens);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception e) when (ErrorRecords.IsExpected(e))
+            {
+                ThrowTerminatingError(ErrorRecords.From(e, model));
+                return;
+            }
+            WriteVerbose($"{result.Test}: {result.TokensPerSecond:F2} ± {result.StdDev:F2} tokens/s over {Repetitions} runs.");
+            WriteObject(result);
+        }
+    }
+
+    /// <summary>The model from -Model, loaded through the cache with -Threads and otherwise the options it has.</summary>
+    private LlamaModel LoadWithThreads()
+    {
+        object? value = Model is PSObject pso ? pso.BaseObject : Model;
+        string path = value is LlamaModel given ? given.Path : ModelArgument.PathOf(this, Model)!;
+        ModelLoadOptions current = (value as LlamaModel)?.Options ?? ModelCache.FindLoaded(path)?.Options ?? new ModelLoadOptions();
+        LlamaModel? model = null;
+        try
+        {
+            model = ModelCache.GetOrLoad(path, current with { Threads = Threads }, out bool loaded);
+            if (loaded) WriteVerbose(ModelArgument.LoadMessage(model));
+        }
+        catch (Exception e) when (ErrorRecords.IsExpected(e))
+        {
+            ThrowTerminatingError(ErrorRecords.From(e, path));
+        }
+        return model!;
+    }
+
+    private static bool IsCpu(object? device) => (device is PSObject pso ? pso.BaseObject : device) switch
+    {
+        CpuDeviceInfo => true,
+        int index => index == 0,
+        string name => name.Equals("CPU", StringComparison.OrdinalIgnoreCase) || name.Trim() == "0",
+        _ => false,
+    };
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose() => _stopping.Dispose();
+}

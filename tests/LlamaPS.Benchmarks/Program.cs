@@ -1,0 +1,89 @@
+using LlamaPS.Benchmarks;
+using LlamaPS.Engine.Devices;
+using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Inference;
+using LlamaPS.Engine.Models;
+
+// For each requested type: make (or reuse) the synthetic model, load it in both engines, and run each test on ours,
+// then on llama.cpp's, one engine after the other. Prints a markdown table of medians and standard deviations.
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchmarkOptions.Usage);
+    return 2;
+}
+
+LlamaCppBenchmark.SilenceLogging();
+var shape = options.Shape;
+Console.WriteLine($"Shape {shape.Name}, {options.Threads} threads, {options.Repetitions} repetitions after one warm-up run; models in {SyntheticModel.DefaultCacheDirectory}.");
+// Token generation reads every weight once per token, so its speed is bounded by memory bandwidth.
+double bandwidth = MemoryBandwidthBenchmark.Measure(CancellationToken.None, 512L << 20, runs: 3, threads: options.Threads);
+Console.WriteLine($"Memory bandwidth: {bandwidth:F1} GB/s.");
+
+var rows = new List<ComparisonRow>();
+var notes = new List<string>();
+foreach (string typeName in options.Types)
+{
+    WeightMix mix;
+    string path;
+    try
+    {
+        mix = WeightMix.Parse(typeName);
+        path = SyntheticModel.GetOrCreate(shape, mix, options.Seed, out bool created);
+        Console.WriteLine($"{mix.Name}: {(created ? "wrote" : "reusing")} {path} ({new FileInfo(path).Length / 1e6:F0} MB).");
+    }
+    catch (Exception e) when (e is ArgumentException or NotSupportedException)
+    {
+        notes.Add($"{typeName}: no model, so neither engine ran: {e.Message}");
+        continue;
+    }
+
+    LlamaModel? ours = null;
+    try
+    {
+        ours = LlamaModel.Load(path, new ModelLoadOptions { Threads = options.Threads, ContextLength = options.PromptTokens + options.GenerateTokens });
+    }
+    catch (UnsupportedModelException e)
+    {
+        notes.Add($"{mix.Name}: LlamaPS cannot load it yet ({e.Message}); llama.cpp ran alone.");
+    }
+    using var theirs = new LlamaCppBenchmark(path, options.Threads, options.PromptTokens + options.GenerateTokens, Math.Max(options.PromptTokens, 1));
+    long bytesPerToken = WeightBytesPerToken(path);
+
+    void Compare(string test, int tokens, Func<LlamaModel, ModelBenchmarkResult> runOurs, Func<int[], double[]> runTheirs, bool memoryBound)
+    {
+        if (tokens == 0) return;
+        Console.WriteLine($"{mix.Name} {test}...");
+        ModelBenchmarkResult? ourResult = ours is null ? null : runOurs(ours);
+        var theirResult = new ModelBenchmarkResult(shape.Name, new FileInfo(path).Length, 0, "llama.cpp", options.Threads, test, tokens,
+            runTheirs(ModelBenchmark.RandomTokens(shape.VocabSize, tokens)), ContextMemoryBytes: 0);
+        rows.Add(new ComparisonRow(mix.Name, test, theirResult, ourResult, memoryBound ? bytesPerToken : null));
+    }
+
+    Compare($"pp{options.PromptTokens}", options.PromptTokens,
+        m => ModelBenchmark.PromptProcessing(m, options.PromptTokens, options.Repetitions), ids => theirs.PromptProcessing(ids, options.Repetitions), memoryBound: false);
+    Compare($"tg{options.GenerateTokens}", options.GenerateTokens,
+        m => ModelBenchmark.TokenGeneration(m, options.GenerateTokens, options.Repetitions), ids => theirs.TokenGeneration(ids, options.Repetitions), memoryBound: true);
+    ours?.Dispose();
+}
+
+Console.WriteLine();
+Console.WriteLine($"{shape.Name}, {options.Threads} threads, {Environment.ProcessorCount} cores, {bandwidth:F1} GB/s; t/s as median ± std dev of {options.Repetitions} runs; ratio = LlamaPS / llama.cpp; BW = weight bytes per token × t/s / bandwidth.");
+Console.WriteLine();
+Console.WriteLine("| type | test | llama.cpp t/s | LlamaPS t/s | ratio | llama.cpp BW | LlamaPS BW |");
+Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+foreach (var row in rows) Console.WriteLine(row.Format(bandwidth));
+foreach (string note in notes) Console.WriteLine($"\n{note}");
+return 0;
+
+// Every matrix is read once per token except the embedding table, of which one row is.
+static long WeightBytesPerToken(string path)
+{
+    using var file = GgufFile.Open(path);
+    return file.Tensors.Where(t => t.Name != "token_embd.weight").Sum(t => t.ByteSize);
+}
