@@ -46,24 +46,32 @@ public static unsafe class MatMul
     {
         var kernel = w.Kernel;
         int rows = w.Rows, cols = w.Cols;
-        int r = start;
-        // Full tiles: a few weight rows stay in registers/L1 while every token streams past them.
-        for (; r + tileRows <= end && tileRows * tileTokens > 1; r += tileRows)
+        // Tokens in blocks whose activations stay in L2 while this task's rows pass over them.
+        int tokenBlock = Math.Max(tileTokens, TokenBlockBytes / actBytes / tileTokens * tileTokens);
+        for (int t0 = 0; t0 < tokens; t0 += tokenBlock)
         {
-            int t = 0;
-            for (; t + tileTokens <= tokens; t += tileTokens)
-                kernel.DotTile(w.Row(r), w.RowBytes, a0 + (long)t * actBytes, actBytes, cols, y + (long)t * rows + r, rows, path);
-            for (; t < tokens; t++)
-                for (int i = 0; i < tileRows; i++)
-                    y[(long)t * rows + r + i] = kernel.Dot(w.Row(r + i), a0 + (long)t * actBytes, cols, path);
-        }
-        for (; r < end; r++)
-        {
-            byte* row = w.Row(r);
-            for (int t = 0; t < tokens; t++)
-                y[(long)t * rows + r] = kernel.Dot(row, a0 + (long)t * actBytes, cols, path);
+            int t1 = Math.Min(tokens, t0 + tokenBlock);
+            int r = start;
+            // Full tiles: a few weight rows stay in registers/L1 while the block's tokens stream past them.
+            for (; r + tileRows <= end && tileRows * tileTokens > 1; r += tileRows)
+            {
+                int t = t0;
+                for (; t + tileTokens <= t1; t += tileTokens)
+                    kernel.DotTile(w.Row(r), w.RowBytes, a0 + (long)t * actBytes, actBytes, cols, y + (long)t * rows + r, rows, path);
+                for (; t < t1; t++)
+                    for (int i = 0; i < tileRows; i++)
+                        y[(long)t * rows + r + i] = kernel.Dot(w.Row(r + i), a0 + (long)t * actBytes, cols, path);
+            }
+            for (; r < end; r++)
+            {
+                byte* row = w.Row(r);
+                for (int t = t0; t < t1; t++)
+                    y[(long)t * rows + r] = kernel.Dot(row, a0 + (long)t * actBytes, cols, path);
+            }
         }
     }
+
+    private const int TokenBlockBytes = 256 * 1024;
 
     /// <summary>Bytes of activation scratch a matmul over <paramref name="w"/> with <paramref name="tokens"/> tokens needs.</summary>
     public static long ScratchBytes(WeightMatrix w, int tokens) => (long)w.Kernel.Activation.RowBytes(w.Cols) * tokens;
