@@ -14,6 +14,7 @@ public enum ActivationFormat
     BF16Rounded,
     Q8_0,
     Q8_K,
+    Q8_1,
 }
 
 public static class ActivationFormats
@@ -23,6 +24,7 @@ public static class ActivationFormats
     {
         ActivationFormat.Q8_0 => n / BlockQ8_0.Elements * BlockQ8_0.Bytes,
         ActivationFormat.Q8_K => n / BlockQ8_K.Elements * BlockQ8_K.Bytes,
+        ActivationFormat.Q8_1 => n / BlockQ8_1.Elements * BlockQ8_1.Bytes,
         _ => n * sizeof(float),
     };
 
@@ -51,6 +53,9 @@ public static class ActivationFormats
                 break;
             case ActivationFormat.Q8_K:
                 BlockQ8_K.QuantizeRow(x, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BlockQ8_K>(dst));
+                break;
+            case ActivationFormat.Q8_1:
+                BlockQ8_1.QuantizeRow(x, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BlockQ8_1>(dst));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(format));

@@ -10,7 +10,8 @@ namespace LlamaPS.Engine.Quants;
 public static class RandomWeights
 {
     public static IReadOnlyCollection<GgmlType> SupportedTypes { get; } =
-        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q6_K];
+        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q6_K,
+         GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.IQ4_NL];
 
     public static void Fill(GgmlType type, Span<byte> data, Random random)
     {
@@ -32,12 +33,17 @@ public static class RandomWeights
         int scaleAt = type switch
         {
             GgmlType.Q8_0 or GgmlType.Q4_0 => 0,
+            GgmlType.Q4_1 or GgmlType.Q5_0 or GgmlType.Q5_1 or GgmlType.IQ4_NL => 0,
             GgmlType.Q6_K => BlockQ6_K.Bytes - 2,
             _ => throw new NotSupportedException($"Random weights of type {type} are not supported."),
         };
         if (data.Length % blockBytes != 0) throw new ArgumentException($"{data.Length} bytes is not a whole number of {type} blocks.", nameof(data));
         for (int b = 0; b < data.Length; b += blockBytes)
             MemoryMarshal.Write(data.Slice(b + scaleAt, 2), Fp16.SingleToHalf(0.001f + 0.01f * random.NextSingle()));
+        // Blocks with a min (value = d * q + m) keep it at offset 2, and it must be finite too.
+        if (type is GgmlType.Q4_1 or GgmlType.Q5_1)
+            for (int b = 0; b < data.Length; b += blockBytes)
+                MemoryMarshal.Write(data.Slice(b + 2, 2), Fp16.SingleToHalf(-0.1f * random.NextSingle()));
     }
 
     private static float Value(Random random) => (random.NextSingle() * 2 - 1) * 0.1f;

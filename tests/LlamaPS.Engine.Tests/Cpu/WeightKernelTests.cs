@@ -120,6 +120,13 @@ public unsafe class WeightKernelTests
         Assert.Equal(BlockQ4_0.Bytes, Unsafe.SizeOf<BlockQ4_0>());
         Assert.Equal(BlockQ6_K.Bytes, Unsafe.SizeOf<BlockQ6_K>());
         Assert.Equal(BlockQ8_K.Bytes, Unsafe.SizeOf<BlockQ8_K>());
+        Assert.Equal(BlockQ8_1.Bytes, Unsafe.SizeOf<BlockQ8_1>());
+        Assert.Equal(BlockQ4_1.Bytes, Unsafe.SizeOf<BlockQ4_1>());
+        Assert.Equal(BlockQ5_0.Bytes, Unsafe.SizeOf<BlockQ5_0>());
+        Assert.Equal(BlockQ5_1.Bytes, Unsafe.SizeOf<BlockQ5_1>());
+        Assert.Equal(BlockIQ4_NL.Bytes, Unsafe.SizeOf<BlockIQ4_NL>());
+        foreach (var (type, bytes) in new[] { (GgmlType.Q8_1, BlockQ8_1.Bytes), (GgmlType.Q4_1, BlockQ4_1.Bytes), (GgmlType.Q5_0, BlockQ5_0.Bytes), (GgmlType.Q5_1, BlockQ5_1.Bytes), (GgmlType.IQ4_NL, BlockIQ4_NL.Bytes) })
+            Assert.Equal(bytes, GgmlTypeTraits.TypeSize(type));
         foreach (var (type, bytes) in new[] { (GgmlType.Q8_0, BlockQ8_0.Bytes), (GgmlType.Q4_0, BlockQ4_0.Bytes), (GgmlType.Q6_K, BlockQ6_K.Bytes), (GgmlType.Q8_K, BlockQ8_K.Bytes) })
             Assert.Equal(bytes, GgmlTypeTraits.TypeSize(type));
     }
@@ -153,6 +160,29 @@ public unsafe class WeightKernelTests
         BlockQ8_0.QuantizeRow(x, vector);
         BlockQ8_0.QuantizeRowScalar(x, scalar);
         Assert.Equal(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scalar.AsSpan()).ToArray(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray());
+    }
+
+    [Fact]
+    public void Q8_1QuantizationCarriesTheScaledSumOfItsValues()
+    {
+        var x = Activations(96, 7);
+        var blocks = new BlockQ8_1[3];
+        BlockQ8_1.QuantizeRow(x, blocks);
+        var q8_0 = new BlockQ8_0[3];
+        BlockQ8_0.QuantizeRow(x, q8_0);
+        for (int b = 0; b < 3; b++)
+        {
+            int sum = 0;
+            for (int i = 0; i < 32; i++)
+            {
+                Assert.Equal(q8_0[b].Qs[i], blocks[b].Qs[i]);
+                sum += blocks[b].Qs[i];
+            }
+            Assert.Equal(q8_0[b].D, blocks[b].D);
+            float amax = x.Skip(b * 32).Take(32).Max(MathF.Abs);
+            // s uses the f32 scale, rounded to f16 once (ggml's quantize_row_q8_1).
+            Assert.Equal(Fp16.SingleToHalf(amax / 127f * sum), blocks[b].S);
+        }
     }
 
     [Fact]

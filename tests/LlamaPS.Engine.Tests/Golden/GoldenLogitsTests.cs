@@ -14,6 +14,11 @@ namespace LlamaPS.Engine.Tests.Golden;
 ///  - Q8_0 7e-2 (2.7e-2), Q4_0 (with a Q6_K output) 1.3e-1 (5.1e-2): activations quantized to 8 bits per block as
 ///    llama.cpp does; results are bit-identical on short prompts, and drift on long ones where a rounding of one
 ///    activation lands on the other side of .5.
+///  - Q4_1 1.4e-1 (5.6e-2), Q5_0 1.2e-1 (4.7e-2), Q5_1 1.5e-1 (6.0e-2), IQ4_NL 7.5e-2 (5.6e-2), all with a Q6_K
+///    output, measured worst over the AVX2, Vector128 and Scalar paths: the same 8-bit activations (Q8_1 for Q4_1
+///    and Q5_1, with llama.cpp's s = d * sum(q)) and the same drift, first steps agreeing to 1e-6. IQ4_NL's golden
+///    runs have small top-1/top-2 gaps: above 7.56e-2 fewer than a quarter of p2's greedy tokens would be checked,
+///    so its headroom is 1.3x, not 2.5x.
 /// A greedy token may flip only where the golden top-1/top-2 gap is below twice the tolerated absolute error, so
 /// everywhere else our argmax must be llama.cpp's token.
 /// </summary>
@@ -29,6 +34,10 @@ public class GoldenLogitsTests(ITestOutputHelper output)
         ["synth-llama-q8_0"] = 7e-2,
         ["synth-qwen2-q8_0"] = 7e-2,
         ["synth-llama-q4_0"] = 1.3e-1,
+        ["synth-llama-q4_1"] = 1.4e-1,
+        ["synth-llama-q5_0"] = 1.2e-1,
+        ["synth-llama-q5_1"] = 1.5e-1,
+        ["synth-llama-iq4_nl"] = 7.5e-2,
     };
 
     public static TheoryData<string, string> Cases()
