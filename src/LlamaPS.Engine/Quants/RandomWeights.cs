@@ -10,7 +10,8 @@ namespace LlamaPS.Engine.Quants;
 public static class RandomWeights
 {
     public static IReadOnlyCollection<GgmlType> SupportedTypes { get; } =
-        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q6_K];
+        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q6_K,
+         GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.IQ4_XS];
 
     public static void Fill(GgmlType type, Span<byte> data, Random random)
     {
@@ -33,11 +34,19 @@ public static class RandomWeights
         {
             GgmlType.Q8_0 or GgmlType.Q4_0 => 0,
             GgmlType.Q6_K => BlockQ6_K.Bytes - 2,
+            GgmlType.Q2_K => BlockQ2_K.Bytes - 4,
+            GgmlType.Q3_K => BlockQ3_K.Bytes - 2,
+            GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.IQ4_XS => 0,
             _ => throw new NotSupportedException($"Random weights of type {type} are not supported."),
         };
         if (data.Length % blockBytes != 0) throw new ArgumentException($"{data.Length} bytes is not a whole number of {type} blocks.", nameof(data));
+        // K-quants with minimums carry a second f16 right after the scale (dmin).
+        bool hasMin = type is GgmlType.Q2_K or GgmlType.Q4_K or GgmlType.Q5_K;
         for (int b = 0; b < data.Length; b += blockBytes)
+        {
             MemoryMarshal.Write(data.Slice(b + scaleAt, 2), Fp16.SingleToHalf(0.001f + 0.01f * random.NextSingle()));
+            if (hasMin) MemoryMarshal.Write(data.Slice(b + scaleAt + 2, 2), Fp16.SingleToHalf(0.001f + 0.01f * random.NextSingle()));
+        }
     }
 
     private static float Value(Random random) => (random.NextSingle() * 2 - 1) * 0.1f;
