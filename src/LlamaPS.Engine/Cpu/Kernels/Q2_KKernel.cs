@@ -73,8 +73,9 @@ internal sealed unsafe class Q2_KKernel : WeightKernel
             }
             Vector256<int> msum = Avx2.MultiplyAddAdjacent(Vector256.Load(a[b].BSums), mins);
             float da = a[b].D;
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(Fp16.HalfToSingle(w[b].D) * da), acc);
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(msum), Vector256.Create(-Fp16.HalfToSingle(w[b].DMin) * da), acc);
+            // ggml's order: the minimum term first, then the scaled sums.
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(msum), Vector256.Create(-(da * Fp16.HalfToSingle(w[b].DMin))), acc);
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w[b].D)), acc);
         }
         return Vector256.Sum(acc);
     }

@@ -8,8 +8,8 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>
 /// Q3_K weights with Q8_K activations, ggml's integer expression: per super-block
-/// d_w * d_a * sum_g scale_g * sum(q_w * q_a) with q_w in -4..3. The AVX2 path multiplies the unsigned 3-bit
-/// values (q + 4) and takes the 4 off through Q8_K's group sums: sum(sc * q * a) = sum(sc * (q + 4) * a) - 4 * sum(sc * bsum).
+/// d_w * d_a * sum_g scale_g * sum(q_w * q_a) with q_w in -4..3. The AVX2 path keeps ggml's int32 lanes (4 adjacent
+/// products each) and f32 order.
 /// </summary>
 internal sealed unsafe class Q3_KKernel : WeightKernel
 {
@@ -51,7 +51,7 @@ internal sealed unsafe class Q3_KKernel : WeightKernel
     {
         var w = (BlockQ3_K*)row;
         var a = (BlockQ8_K*)activations;
-        Vector256<byte> m3 = Vector256.Create((byte)3), m1 = Vector256.Create((byte)1);
+        Vector256<byte> m3 = Vector256.Create((byte)3), m1 = Vector256.Create((byte)1), four = Vector256.Create((byte)4);
         Vector256<float> acc = Vector256<float>.Zero;
         sbyte* sc = stackalloc sbyte[16];
         for (int b = 0; b < n / BlockQ3_K.Elements; b++)
@@ -68,12 +68,11 @@ internal sealed unsafe class Q3_KKernel : WeightKernel
                     int c = 4 * half + j;
                     Vector256<byte> low = Vector256.ShiftRightLogical(q.AsUInt16(), 2 * j).AsByte() & m3;
                     Vector256<byte> high = Vector256.ShiftRightLogical(hm.AsUInt16(), c).AsByte() & m1;
-                    Vector256<short> p = Avx2.MultiplyAddAdjacent(low | Vector256.ShiftLeft(high, 2), Vector256.Load(x + 32 * c));
-                    isum += Avx2.MultiplyAddAdjacent(p, Vector256.Create(Vector128.Create((short)sc[2 * c]), Vector128.Create((short)sc[2 * c + 1])));
+                    Vector256<sbyte> v = ((low | Vector256.ShiftLeft(high, 2)) - four).AsSByte();
+                    isum += Int8Dot.MultiplyAddScaled(v, Vector256.Load(x + 32 * c), Vector256.Create(Vector128.Create((short)sc[2 * c]), Vector128.Create((short)sc[2 * c + 1])));
                 }
             }
-            isum -= Avx2.MultiplyAddAdjacent(Vector256.Load(a[b].BSums), Avx2.ConvertToVector256Int16(Vector128.Load(sc))) << 2;
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(Fp16.HalfToSingle(w[b].D) * a[b].D), acc);
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(a[b].D * Fp16.HalfToSingle(w[b].D)), acc);
         }
         return Vector256.Sum(acc);
     }

@@ -69,11 +69,14 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         var a = (BlockQ8_K*)activations;
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
         Vector256<float> acc = Vector256<float>.Zero;
+        Vector128<float> accMin = Vector128<float>.Zero;
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
         {
             var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
             byte* qs = w[b].Qs;
             sbyte* x = a[b].Qs;
+            float da = a[b].D;
+            accMin = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a[b].BSums, mn)), Vector128.Create(-(da * Fp16.HalfToSingle(w[b].DMin))), accMin);
             Vector256<int> isum = Vector256<int>.Zero;
             for (int j = 0; j < 4; j++)
             {
@@ -83,12 +86,9 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
                 isum += Avx2.MultiplyAddAdjacent(lo, Vector256.Create((short)(byte)(sc >> (16 * j))));
                 isum += Avx2.MultiplyAddAdjacent(hi, Vector256.Create((short)(byte)(sc >> (16 * j + 8))));
             }
-            Vector256<int> msum = Avx2.MultiplyAddAdjacent(Vector256.Load(a[b].BSums), Nibbles.PairedMins(mn));
-            float da = a[b].D;
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(Fp16.HalfToSingle(w[b].D) * da), acc);
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(msum), Vector256.Create(-Fp16.HalfToSingle(w[b].DMin) * da), acc);
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w[b].D)), acc);
         }
-        return Vector256.Sum(acc);
+        return Nibbles.Sum(acc) + Nibbles.Sum(accMin);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -133,6 +133,8 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector128<float> m00 = default, m01 = default, m02 = default, m03 = default;
+        Vector128<float> m10 = default, m11 = default, m12 = default, m13 = default;
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
         {
             var w0 = (BlockQ4_K*)row + b;
@@ -157,18 +159,17 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
                 Step(a2->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i02, ref i12);
                 Step(a3->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i03, ref i13);
             }
-            Vector256<short> m0 = Nibbles.PairedMins(mn0), m1 = Nibbles.PairedMins(mn1);
             float d0 = Fp16.HalfToSingle(w0->D), d1 = Fp16.HalfToSingle(w1->D);
-            float dm0 = -Fp16.HalfToSingle(w0->DMin), dm1 = -Fp16.HalfToSingle(w1->DMin);
-            Finish(a0, i00, i10, m0, m1, d0, d1, dm0, dm1, ref c00, ref c10);
-            Finish(a1, i01, i11, m0, m1, d0, d1, dm0, dm1, ref c01, ref c11);
-            Finish(a2, i02, i12, m0, m1, d0, d1, dm0, dm1, ref c02, ref c12);
-            Finish(a3, i03, i13, m0, m1, d0, d1, dm0, dm1, ref c03, ref c13);
+            float dm0 = Fp16.HalfToSingle(w0->DMin), dm1 = Fp16.HalfToSingle(w1->DMin);
+            Finish(a0, i00, i10, mn0, mn1, d0, d1, dm0, dm1, ref c00, ref c10, ref m00, ref m10);
+            Finish(a1, i01, i11, mn0, mn1, d0, d1, dm0, dm1, ref c01, ref c11, ref m01, ref m11);
+            Finish(a2, i02, i12, mn0, mn1, d0, d1, dm0, dm1, ref c02, ref c12, ref m02, ref m12);
+            Finish(a3, i03, i13, mn0, mn1, d0, d1, dm0, dm1, ref c03, ref c13, ref m03, ref m13);
         }
-        y[0] = Vector256.Sum(c00); y[1] = Vector256.Sum(c10);
-        y[yStride] = Vector256.Sum(c01); y[yStride + 1] = Vector256.Sum(c11);
-        y[2 * yStride] = Vector256.Sum(c02); y[2 * yStride + 1] = Vector256.Sum(c12);
-        y[3 * yStride] = Vector256.Sum(c03); y[3 * yStride + 1] = Vector256.Sum(c13);
+        y[0] = Nibbles.Sum(c00) + Nibbles.Sum(m00); y[1] = Nibbles.Sum(c10) + Nibbles.Sum(m10);
+        y[yStride] = Nibbles.Sum(c01) + Nibbles.Sum(m01); y[yStride + 1] = Nibbles.Sum(c11) + Nibbles.Sum(m11);
+        y[2 * yStride] = Nibbles.Sum(c02) + Nibbles.Sum(m02); y[2 * yStride + 1] = Nibbles.Sum(c12) + Nibbles.Sum(m12);
+        y[3 * yStride] = Nibbles.Sum(c03) + Nibbles.Sum(m03); y[3 * yStride + 1] = Nibbles.Sum(c13) + Nibbles.Sum(m13);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -182,15 +183,14 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, Vector256<short> m0, Vector256<short> m1,
-                               float d0, float d1, float dm0, float dm1, ref Vector256<float> c0, ref Vector256<float> c1)
+    private static void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, ulong mn0, ulong mn1, float d0, float d1, float dm0, float dm1,
+                               ref Vector256<float> c0, ref Vector256<float> c1, ref Vector128<float> m0, ref Vector128<float> m1)
     {
-        Vector256<short> bsums = Vector256.Load(a->BSums);
         float da = a->D;
-        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Create(d0 * da), c0);
-        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(bsums, m0)), Vector256.Create(dm0 * da), c0);
-        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), Vector256.Create(d1 * da), c1);
-        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(bsums, m1)), Vector256.Create(dm1 * da), c1);
+        m0 = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a->BSums, mn0)), Vector128.Create(-(da * dm0)), m0);
+        m1 = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a->BSums, mn1)), Vector128.Create(-(da * dm1)), m1);
+        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Create(da * d0), c0);
+        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), Vector256.Create(da * d1), c1);
     }
 }
 
@@ -211,4 +211,23 @@ internal static class Nibbles
         Vector128<byte> m = Vector128.CreateScalar(mins).AsByte();
         return Avx2.ConvertToVector256Int16(Sse2.UnpackLow(m, m)).AsInt16();
     }
+
+    /// <summary>
+    /// ggml's 4-lane minimum term of Q4_K: the 16 group sums added in pairs (one per sub-block), times the 8
+    /// minimums, lane k = min_2k * pair_2k + min_2k+1 * pair_2k+1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector128<int> MinTerm(short* bsums, ulong mins)
+    {
+        Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(bsums), Vector128.Load(bsums + 8));
+        return Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Vector128.CreateScalar(mins).AsByte()), pairs);
+    }
+
+    /// <summary>ggml's hsum_float_8: the two halves added, then lanes (0+2) + (1+3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> v) => Sum(v.GetLower() + v.GetUpper());
+
+    /// <summary>ggml's 4-lane order: (0+2) + (1+3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> v) => (v.GetElement(0) + v.GetElement(2)) + (v.GetElement(1) + v.GetElement(3));
 }

@@ -53,6 +53,7 @@ internal sealed unsafe class Q5_KKernel : WeightKernel
         var a = (BlockQ8_K*)activations;
         Vector256<byte> m4 = Vector256.Create((byte)0x0F), bit = Vector256.Create((byte)0x10);
         Vector256<float> acc = Vector256<float>.Zero;
+        float mins = 0;
         for (int b = 0; b < n / BlockQ5_K.Elements; b++)
         {
             var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
@@ -72,11 +73,12 @@ internal sealed unsafe class Q5_KKernel : WeightKernel
                 isum += Avx2.MultiplyAddAdjacent(plo, Vector256.Create((short)(byte)(sc >> (16 * j))));
                 isum += Avx2.MultiplyAddAdjacent(phi, Vector256.Create((short)(byte)(sc >> (16 * j + 8))));
             }
-            Vector256<int> msum = Avx2.MultiplyAddAdjacent(Vector256.Load(a[b].BSums), Nibbles.PairedMins(mn));
+            int msum = Vector256.Sum(Avx2.MultiplyAddAdjacent(Vector256.Load(a[b].BSums), Nibbles.PairedMins(mn)));
             float da = a[b].D;
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(Fp16.HalfToSingle(w[b].D) * da), acc);
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(msum), Vector256.Create(-Fp16.HalfToSingle(w[b].DMin) * da), acc);
+            // ggml's order: the minimum term as one exact int per super-block, kept apart from the vector sums.
+            mins += -(da * Fp16.HalfToSingle(w[b].DMin)) * msum;
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w[b].D)), acc);
         }
-        return Vector256.Sum(acc);
+        return Vector256.Sum(acc) + mins;
     }
 }
