@@ -37,7 +37,7 @@ foreach (string typeName in options.Types)
         path = SyntheticModel.GetOrCreate(shape, mix, options.Seed, out bool created);
         Console.WriteLine($"{mix.Name}: {(created ? "wrote" : "reusing")} {path} ({new FileInfo(path).Length / 1e6:F0} MB).");
     }
-    catch (Exception e) when (e is ArgumentException or NotSupportedException)
+    catch (ArgumentException e)
     {
         notes.Add($"{typeName}: no model, so neither engine ran: {e.Message}");
         continue;

@@ -14,7 +14,7 @@ public static unsafe class MatMulBenchmark
 {
     private const int Rows = 2048, Cols = 2048, Batch = 64;
 
-    public static IEnumerable<GgmlType> Types => [GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.F16, GgmlType.F32];
+    public static IEnumerable<GgmlType> Types => [GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.F16, GgmlType.F32];
 
     /// <summary>(GFLOP/s of the batched product, GB/s of weights in the one-token product).</summary>
     public static (double Gflops, double WeightGBps) Measure(GgmlType type, int threads, CancellationToken cancellation)

@@ -43,15 +43,11 @@ public static class SyntheticModel
 
     /// <summary>
     /// Writes the model to <paramref name="path"/>, replacing any file there. Throws ArgumentException for a shape
-    /// that is not a llama model or whose rows do not fit the mix's block sizes, NotSupportedException when random
-    /// weights of a type in the mix do not exist yet.
+    /// that is not a llama model or whose rows do not fit the mix's block sizes.
     /// </summary>
     public static void Write(string path, SyntheticModelShape shape, WeightMix mix, int seed, CancellationToken cancellationToken = default)
     {
         shape.Validate();
-        foreach (GgmlType type in mix.Types)
-            if (!RandomWeights.SupportedTypes.Contains(type))
-                throw new NotSupportedException($"Random weights of type {type} are not available yet, so {mix.Name} models cannot be written.");
 
         var writer = new GgufWriter();
         writer.AddMetadata("general.architecture", "llama");

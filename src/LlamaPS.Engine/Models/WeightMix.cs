@@ -33,9 +33,6 @@ public sealed class WeightMix
         throw new ArgumentException($"Unknown or unsupported weight type '{name}' (supported: {string.Join(", ", Names)}).", nameof(name));
     }
 
-    /// <summary>Every type this mix writes, for checking up front that random weights exist for each.</summary>
-    public IReadOnlyList<GgmlType> Types => _mediumMix ? [_base, GgmlType.Q6_K] : [_base];
-
     /// <summary>
     /// The type of a matrix: <paramref name="role"/> is its name without the block prefix and ".weight"
     /// (token_embd, output, attn_q, ffn_down, ...), <paramref name="layer"/> its block (ignored outside blocks).

@@ -68,10 +68,6 @@ public sealed class NewLlamaSyntheticModelCommand : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        catch (NotSupportedException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "UnsupportedWeightType", ErrorCategory.NotImplemented, Type));
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             ThrowTerminatingError(new ErrorRecord(e, "ModelFileWriteError", ErrorCategory.WriteError, full));

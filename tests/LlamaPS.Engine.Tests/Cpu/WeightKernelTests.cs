@@ -125,9 +125,14 @@ public unsafe class WeightKernelTests
         Assert.Equal(BlockQ5_0.Bytes, Unsafe.SizeOf<BlockQ5_0>());
         Assert.Equal(BlockQ5_1.Bytes, Unsafe.SizeOf<BlockQ5_1>());
         Assert.Equal(BlockIQ4_NL.Bytes, Unsafe.SizeOf<BlockIQ4_NL>());
-        foreach (var (type, bytes) in new[] { (GgmlType.Q8_1, BlockQ8_1.Bytes), (GgmlType.Q4_1, BlockQ4_1.Bytes), (GgmlType.Q5_0, BlockQ5_0.Bytes), (GgmlType.Q5_1, BlockQ5_1.Bytes), (GgmlType.IQ4_NL, BlockIQ4_NL.Bytes) })
-            Assert.Equal(bytes, GgmlTypeTraits.TypeSize(type));
-        foreach (var (type, bytes) in new[] { (GgmlType.Q8_0, BlockQ8_0.Bytes), (GgmlType.Q4_0, BlockQ4_0.Bytes), (GgmlType.Q6_K, BlockQ6_K.Bytes), (GgmlType.Q8_K, BlockQ8_K.Bytes) })
+        Assert.Equal(BlockQ2_K.Bytes, Unsafe.SizeOf<BlockQ2_K>());
+        Assert.Equal(BlockQ3_K.Bytes, Unsafe.SizeOf<BlockQ3_K>());
+        Assert.Equal(BlockQ4_K.Bytes, Unsafe.SizeOf<BlockQ4_K>());
+        Assert.Equal(BlockQ5_K.Bytes, Unsafe.SizeOf<BlockQ5_K>());
+        Assert.Equal(BlockIQ4_XS.Bytes, Unsafe.SizeOf<BlockIQ4_XS>());
+        foreach (var (type, bytes) in new[] { (GgmlType.Q8_0, BlockQ8_0.Bytes), (GgmlType.Q4_0, BlockQ4_0.Bytes), (GgmlType.Q6_K, BlockQ6_K.Bytes), (GgmlType.Q8_K, BlockQ8_K.Bytes),
+                                             (GgmlType.Q8_1, BlockQ8_1.Bytes), (GgmlType.Q4_1, BlockQ4_1.Bytes), (GgmlType.Q5_0, BlockQ5_0.Bytes), (GgmlType.Q5_1, BlockQ5_1.Bytes), (GgmlType.IQ4_NL, BlockIQ4_NL.Bytes),
+                                             (GgmlType.Q2_K, BlockQ2_K.Bytes), (GgmlType.Q3_K, BlockQ3_K.Bytes), (GgmlType.Q4_K, BlockQ4_K.Bytes), (GgmlType.Q5_K, BlockQ5_K.Bytes), (GgmlType.IQ4_XS, BlockIQ4_XS.Bytes) })
             Assert.Equal(bytes, GgmlTypeTraits.TypeSize(type));
     }
 

@@ -8,6 +8,8 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>
 /// Q6_K weights with Q8_K activations: per super-block d_w * d_a * sum over 16 groups of scale * sum(q_w * q_a).
+/// The GEMM tile (2 rows by 4 tokens) unpacks each 32-value run once for 4 tokens. Both keep ggml's AVX2 lanes
+/// (each int32 lane sums 4 adjacent products) and f32 order, so the results are llama.cpp's to the bit.
 /// </summary>
 internal sealed unsafe class Q6_KKernel : WeightKernel
 {
@@ -15,8 +17,84 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
     public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
 
+    public const int TileRows = 2, TileTokens = 4;
+
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
         path == SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path) => path == SimdPath.Avx2 ? (TileRows, TileTokens) : (1, 1);
+
+    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (path == SimdPath.Avx2) TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path);
+    }
+
+    /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (AVX2): each 32-value run unpacked once for 4 tokens.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileAvx2(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride)
+    {
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        for (int b = 0; b < n / BlockQ6_K.Elements; b++)
+        {
+            var w0 = (BlockQ6_K*)row + b;
+            var w1 = (BlockQ6_K*)(row + rowStride) + b;
+            var a0 = (BlockQ8_K*)activations + b;
+            var a1 = (BlockQ8_K*)(activations + aStride) + b;
+            var a2 = (BlockQ8_K*)(activations + 2 * aStride) + b;
+            var a3 = (BlockQ8_K*)(activations + 3 * aStride) + b;
+            Vector256<int> i00 = default, i01 = default, i02 = default, i03 = default;
+            Vector256<int> i10 = default, i11 = default, i12 = default, i13 = default;
+            for (int c = 0; c < 8; c++)
+            {
+                Vector256<sbyte> q0 = Chunk(w0, c), q1 = Chunk(w1, c);
+                Vector256<byte> u0 = Avx2.Abs(q0), u1 = Avx2.Abs(q1);
+                Vector256<short> s0 = Scales(w0->Scales[2 * c], w0->Scales[2 * c + 1]), s1 = Scales(w1->Scales[2 * c], w1->Scales[2 * c + 1]);
+                int o = 32 * c;
+                Step(Vector256.Load(a0->Qs + o), q0, u0, s0, q1, u1, s1, ref i00, ref i10);
+                Step(Vector256.Load(a1->Qs + o), q0, u0, s0, q1, u1, s1, ref i01, ref i11);
+                Step(Vector256.Load(a2->Qs + o), q0, u0, s0, q1, u1, s1, ref i02, ref i12);
+                Step(Vector256.Load(a3->Qs + o), q0, u0, s0, q1, u1, s1, ref i03, ref i13);
+            }
+            float d0 = Fp16.HalfToSingle(w0->D), d1 = Fp16.HalfToSingle(w1->D);
+            Finish(a0, i00, i10, d0, d1, ref c00, ref c10);
+            Finish(a1, i01, i11, d0, d1, ref c01, ref c11);
+            Finish(a2, i02, i12, d0, d1, ref c02, ref c12);
+            Finish(a3, i03, i13, d0, d1, ref c03, ref c13);
+        }
+        y[0] = Vector256.Sum(c00); y[1] = Vector256.Sum(c10);
+        y[yStride] = Vector256.Sum(c01); y[yStride + 1] = Vector256.Sum(c11);
+        y[2 * yStride] = Vector256.Sum(c02); y[2 * yStride + 1] = Vector256.Sum(c12);
+        y[3 * yStride] = Vector256.Sum(c03); y[3 * yStride + 1] = Vector256.Sum(c13);
+    }
+
+    /// <summary>Elements 32c..32c+31 as signed values (q - 32): ql's low or high nibbles joined with qh's bit pair 2(c % 4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<sbyte> Chunk(BlockQ6_K* w, int c)
+    {
+        int half = c >> 2, k = c & 3;
+        Vector256<byte> ql = Vector256.Load(w->Ql + 64 * half + 32 * (k & 1)), h = Vector256.Load(w->Qh + 32 * half);
+        Vector256<byte> low = k < 2 ? ql & Vector256.Create((byte)0x0F) : ShiftRight(ql, 4);
+        return ((low | ShiftLeft(ShiftRight(h, 2 * k) & Vector256.Create((byte)3), 4)) - Vector256.Create((byte)32)).AsSByte();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(Vector256<sbyte> x, Vector256<sbyte> q0, Vector256<byte> u0, Vector256<short> s0,
+                             Vector256<sbyte> q1, Vector256<byte> u1, Vector256<short> s1, ref Vector256<int> i0, ref Vector256<int> i1)
+    {
+        // |q| times x with q's sign, as Int8Dot.MultiplyAddScaled, with |q| taken once for 4 tokens.
+        i0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u0, Avx2.Sign(x, q0)), s0);
+        i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u1, Avx2.Sign(x, q1)), s1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, float d0, float d1, ref Vector256<float> c0, ref Vector256<float> c1)
+    {
+        float da = a->D;
+        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Create(d0 * da), c0);
+        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), Vector256.Create(d1 * da), c1);
+    }
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ6_K.DequantizeRow(new ReadOnlySpan<BlockQ6_K>(row, dst.Length / BlockQ6_K.Elements), dst);

@@ -13,6 +13,7 @@ public abstract unsafe class WeightKernel
     {
         new F32Kernel(), new F16Kernel(), new BF16Kernel(), new Q8_0Kernel(), new Q4_0Kernel(), new Q6_KKernel(),
         new Q4_1Kernel(), new Q5_0Kernel(), new Q5_1Kernel(), new IQ4_NLKernel(),
+        new Q2_KKernel(), new Q3_KKernel(), new Q4_KKernel(), new Q5_KKernel(), new IQ4_XSKernel(),
     }.ToDictionary(k => k.Type);
 
     public abstract GgmlType Type { get; }

@@ -1,0 +1,233 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Quants;
+
+namespace LlamaPS.Engine.Cpu.Kernels;
+
+/// <summary>
+/// Q4_K weights with Q8_K activations, ggml's integer expression: per super-block
+/// d_w * d_a * sum_s scale_s * sum(q_w * q_a) - dmin_w * d_a * sum_s min_s * (sum of sub-block s's activations),
+/// the activation sums coming from Q8_K's bsums. Weights are unsigned nibbles, so AVX2's unsigned-by-signed
+/// vpmaddubsw takes them directly. The GEMM tile takes 2 rows by 4 tokens, as <see cref="Q8_0PairedDot{TBlock}"/>.
+/// </summary>
+internal sealed unsafe class Q4_KKernel : WeightKernel
+{
+    public const int TileRows = 2, TileTokens = 4;
+
+    public override GgmlType Type => GgmlType.Q4_K;
+    public override ActivationFormat Activation => ActivationFormat.Q8_K;
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+
+    public override void DequantizeRow(byte* row, Span<float> dst) =>
+        BlockQ4_K.DequantizeRow(new ReadOnlySpan<BlockQ4_K>(row, dst.Length / BlockQ4_K.Elements), dst);
+
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
+    {
+        SimdPath.Avx2 => DotAvx2(row, activations, n),
+        SimdPath.Vector128 => DotVector128(row, activations, n),
+        _ => DotScalar(row, activations, n),
+    };
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path) => path == SimdPath.Avx2 ? (TileRows, TileTokens) : (1, 1);
+
+    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (path == SimdPath.Avx2) TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override float DotScalar(byte* row, byte* activations, int n)
+    {
+        var w = (BlockQ4_K*)row;
+        var a = (BlockQ8_K*)activations;
+        Span<sbyte> q = stackalloc sbyte[BlockQ4_K.Elements];
+        float sum = 0;
+        for (int b = 0; b < n / BlockQ4_K.Elements; b++)
+        {
+            w[b].Unpack(q);
+            var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
+            int isum = 0, msum = 0;
+            for (int s = 0; s < 8; s++)
+            {
+                int ssum = 0;
+                for (int i = 0; i < 32; i++) ssum += q[s * 32 + i] * a[b].Qs[s * 32 + i];
+                isum += (byte)(sc >> (8 * s)) * ssum;
+                msum += (byte)(mn >> (8 * s)) * (a[b].BSums[2 * s] + a[b].BSums[2 * s + 1]);
+            }
+            sum += Fp16.HalfToSingle(w[b].D) * a[b].D * isum - Fp16.HalfToSingle(w[b].DMin) * a[b].D * msum;
+        }
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotAvx2(byte* row, byte* activations, int n)
+    {
+        var w = (BlockQ4_K*)row;
+        var a = (BlockQ8_K*)activations;
+        Vector256<byte> m4 = Vector256.Create((byte)0x0F);
+        Vector256<float> acc = Vector256<float>.Zero;
+        Vector128<float> accMin = Vector128<float>.Zero;
+        for (int b = 0; b < n / BlockQ4_K.Elements; b++)
+        {
+            var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
+            byte* qs = w[b].Qs;
+            sbyte* x = a[b].Qs;
+            float da = a[b].D;
+            accMin = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a[b].BSums, mn)), Vector128.Create(-(da * Fp16.HalfToSingle(w[b].DMin))), accMin);
+            Vector256<int> isum = Vector256<int>.Zero;
+            for (int j = 0; j < 4; j++)
+            {
+                Vector256<byte> q = Vector256.Load(qs + 32 * j);
+                Vector256<short> lo = Avx2.MultiplyAddAdjacent(q & m4, Vector256.Load(x + 64 * j));
+                Vector256<short> hi = Avx2.MultiplyAddAdjacent(Nibbles.High(q), Vector256.Load(x + 64 * j + 32));
+                isum += Avx2.MultiplyAddAdjacent(lo, Vector256.Create((short)(byte)(sc >> (16 * j))));
+                isum += Avx2.MultiplyAddAdjacent(hi, Vector256.Create((short)(byte)(sc >> (16 * j + 8))));
+            }
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w[b].D)), acc);
+        }
+        return Nibbles.Sum(acc) + Nibbles.Sum(accMin);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector128(byte* row, byte* activations, int n)
+    {
+        var w = (BlockQ4_K*)row;
+        var a = (BlockQ8_K*)activations;
+        Vector128<byte> m4 = Vector128.Create((byte)0x0F);
+        Vector128<float> acc = Vector128<float>.Zero;
+        float mins = 0;
+        for (int b = 0; b < n / BlockQ4_K.Elements; b++)
+        {
+            var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
+            byte* qs = w[b].Qs;
+            sbyte* x = a[b].Qs;
+            Vector128<int> isum = Vector128<int>.Zero;
+            int msum = 0;
+            for (int j = 0; j < 4; j++)
+            {
+                Vector128<byte> q0 = Vector128.Load(qs + 32 * j), q1 = Vector128.Load(qs + 32 * j + 16);
+                Vector128<int> lo = Int8Dot.MultiplyAdd((q0 & m4).AsSByte(), Vector128.Load(x + 64 * j))
+                                  + Int8Dot.MultiplyAdd((q1 & m4).AsSByte(), Vector128.Load(x + 64 * j + 16));
+                Vector128<int> hi = Int8Dot.MultiplyAdd(Vector128.ShiftRightLogical(q0, 4).AsSByte(), Vector128.Load(x + 64 * j + 32))
+                                  + Int8Dot.MultiplyAdd(Vector128.ShiftRightLogical(q1, 4).AsSByte(), Vector128.Load(x + 64 * j + 48));
+                isum += lo * (int)(byte)(sc >> (16 * j)) + hi * (int)(byte)(sc >> (16 * j + 8));
+            }
+            for (int s = 0; s < 8; s++) msum += (byte)(mn >> (8 * s)) * (a[b].BSums[2 * s] + a[b].BSums[2 * s + 1]);
+            float da = a[b].D;
+            acc += Vector128.ConvertToSingle(isum) * (Fp16.HalfToSingle(w[b].D) * da);
+            mins += Fp16.HalfToSingle(w[b].DMin) * da * msum;
+        }
+        return Vector128.Sum(acc) - mins;
+    }
+
+    /// <summary>
+    /// y[t * yStride + r] for 2 rows and 4 tokens (AVX2): each 32-byte run of nibbles is unpacked once for 4 tokens
+    /// and each activation run loaded once for both rows; integer sums per super-block, then scaled into 8 f32 sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileAvx2(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride)
+    {
+        Vector256<byte> m4 = Vector256.Create((byte)0x0F);
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector128<float> m00 = default, m01 = default, m02 = default, m03 = default;
+        Vector128<float> m10 = default, m11 = default, m12 = default, m13 = default;
+        for (int b = 0; b < n / BlockQ4_K.Elements; b++)
+        {
+            var w0 = (BlockQ4_K*)row + b;
+            var w1 = (BlockQ4_K*)(row + rowStride) + b;
+            var a0 = (BlockQ8_K*)activations + b;
+            var a1 = (BlockQ8_K*)(activations + aStride) + b;
+            var a2 = (BlockQ8_K*)(activations + 2 * aStride) + b;
+            var a3 = (BlockQ8_K*)(activations + 3 * aStride) + b;
+            var (sc0, mn0) = BlockQ4_K.ScalesAndMins(w0->Scales);
+            var (sc1, mn1) = BlockQ4_K.ScalesAndMins(w1->Scales);
+            Vector256<int> i00 = default, i01 = default, i02 = default, i03 = default;
+            Vector256<int> i10 = default, i11 = default, i12 = default, i13 = default;
+            for (int j = 0; j < 4; j++)
+            {
+                Vector256<byte> q0 = Vector256.Load(w0->Qs + 32 * j), q1 = Vector256.Load(w1->Qs + 32 * j);
+                Vector256<byte> lo0 = q0 & m4, hi0 = Nibbles.High(q0), lo1 = q1 & m4, hi1 = Nibbles.High(q1);
+                Vector256<short> s0l = Vector256.Create((short)(byte)(sc0 >> (16 * j))), s0h = Vector256.Create((short)(byte)(sc0 >> (16 * j + 8)));
+                Vector256<short> s1l = Vector256.Create((short)(byte)(sc1 >> (16 * j))), s1h = Vector256.Create((short)(byte)(sc1 >> (16 * j + 8)));
+                int o = 64 * j;
+                Step(a0->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i00, ref i10);
+                Step(a1->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i01, ref i11);
+                Step(a2->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i02, ref i12);
+                Step(a3->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i03, ref i13);
+            }
+            float d0 = Fp16.HalfToSingle(w0->D), d1 = Fp16.HalfToSingle(w1->D);
+            float dm0 = Fp16.HalfToSingle(w0->DMin), dm1 = Fp16.HalfToSingle(w1->DMin);
+            Finish(a0, i00, i10, mn0, mn1, d0, d1, dm0, dm1, ref c00, ref c10, ref m00, ref m10);
+            Finish(a1, i01, i11, mn0, mn1, d0, d1, dm0, dm1, ref c01, ref c11, ref m01, ref m11);
+            Finish(a2, i02, i12, mn0, mn1, d0, d1, dm0, dm1, ref c02, ref c12, ref m02, ref m12);
+            Finish(a3, i03, i13, mn0, mn1, d0, d1, dm0, dm1, ref c03, ref c13, ref m03, ref m13);
+        }
+        y[0] = Nibbles.Sum(c00) + Nibbles.Sum(m00); y[1] = Nibbles.Sum(c10) + Nibbles.Sum(m10);
+        y[yStride] = Nibbles.Sum(c01) + Nibbles.Sum(m01); y[yStride + 1] = Nibbles.Sum(c11) + Nibbles.Sum(m11);
+        y[2 * yStride] = Nibbles.Sum(c02) + Nibbles.Sum(m02); y[2 * yStride + 1] = Nibbles.Sum(c12) + Nibbles.Sum(m12);
+        y[3 * yStride] = Nibbles.Sum(c03) + Nibbles.Sum(m03); y[3 * yStride + 1] = Nibbles.Sum(c13) + Nibbles.Sum(m13);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(sbyte* x, Vector256<byte> lo0, Vector256<byte> hi0, Vector256<short> s0l, Vector256<short> s0h,
+                             Vector256<byte> lo1, Vector256<byte> hi1, Vector256<short> s1l, Vector256<short> s1h,
+                             ref Vector256<int> i0, ref Vector256<int> i1)
+    {
+        Vector256<sbyte> xl = Vector256.Load(x), xh = Vector256.Load(x + 32);
+        i0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(lo0, xl), s0l) + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(hi0, xh), s0h);
+        i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(lo1, xl), s1l) + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(hi1, xh), s1h);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, ulong mn0, ulong mn1, float d0, float d1, float dm0, float dm1,
+                               ref Vector256<float> c0, ref Vector256<float> c1, ref Vector128<float> m0, ref Vector128<float> m1)
+    {
+        float da = a->D;
+        m0 = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a->BSums, mn0)), Vector128.Create(-(da * dm0)), m0);
+        m1 = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a->BSums, mn1)), Vector128.Create(-(da * dm1)), m1);
+        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Create(da * d0), c0);
+        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), Vector256.Create(da * d1), c1);
+    }
+}
+
+/// <summary>Nibble and scale helpers the K-quant kernels share.</summary>
+internal static class Nibbles
+{
+    /// <summary>High nibbles of each byte (a 16-bit shift, then a mask for what the neighbour byte leaked in).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> High(Vector256<byte> q) => Vector256.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & Vector256.Create((byte)0x0F);
+
+    /// <summary>
+    /// 8 sub-block minimums (bytes of <paramref name="mins"/>) as 16 shorts, each twice: multiplied with Q8_K's 16
+    /// group sums by vpmaddwd, lane s is min_s * (bsums[2s] + bsums[2s+1]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<short> PairedMins(ulong mins)
+    {
+        Vector128<byte> m = Vector128.CreateScalar(mins).AsByte();
+        return Avx2.ConvertToVector256Int16(Sse2.UnpackLow(m, m)).AsInt16();
+    }
+
+    /// <summary>
+    /// ggml's 4-lane minimum term of Q4_K: the 16 group sums added in pairs (one per sub-block), times the 8
+    /// minimums, lane k = min_2k * pair_2k + min_2k+1 * pair_2k+1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector128<int> MinTerm(short* bsums, ulong mins)
+    {
+        Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(bsums), Vector128.Load(bsums + 8));
+        return Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Vector128.CreateScalar(mins).AsByte()), pairs);
+    }
+
+    /// <summary>ggml's hsum_float_8: the two halves added, then lanes (0+2) + (1+3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> v) => Sum(v.GetLower() + v.GetUpper());
+
+    /// <summary>ggml's 4-lane order: (0+2) + (1+3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> v) => (v.GetElement(0) + v.GetElement(2)) + (v.GetElement(1) + v.GetElement(3));
+}
