@@ -75,7 +75,8 @@ foreach ($trx in $trxFiles) {
         $counters = ([xml][IO.File]::ReadAllText($trx.FullName)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $skipped += [int]$counters.notExecuted
+        # xunit v3 reports a skipped test as counted in total but not executed, with notExecuted left at 0.
+        $skipped += [Math]::Max([int]$counters.notExecuted, [int]$counters.total - [int]$counters.executed)
     }
     catch {
         # An unreadable result file must not stop the Pester suite from running.
