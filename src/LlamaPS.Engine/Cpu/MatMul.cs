@@ -31,7 +31,7 @@ public static unsafe class MatMul
         // Tiny matrices are not worth waking the pool for.
         int tasks = (long)rows * cols * tokens < 32 * 1024 ? 1 : pool.TaskCountFor(rows);
         SimdPath path = SimdPaths.Best;
-        var (tileRows, tileTokens) = tokens > 1 ? w.Kernel.TileFor(path) : (1, 1);
+        var (tileRows, tileTokens) = w.Kernel.TileFor(path, tokens);
         pool.Run(tasks, task =>
         {
             var (start, end) = Range(rows, tasks, task);
@@ -57,7 +57,7 @@ public static unsafe class MatMul
             {
                 int t = t0;
                 for (; t + tileTokens <= t1; t += tileTokens)
-                    kernel.DotTile(w.Row(r), w.RowBytes, a0 + (long)t * actBytes, actBytes, cols, y + (long)t * rows + r, rows, path);
+                    kernel.DotTile(w.Row(r), w.RowBytes, a0 + (long)t * actBytes, actBytes, cols, y + (long)t * rows + r, rows, path, tokens);
                 for (; t < t1; t++)
                     for (int i = 0; i < tileRows; i++)
                         y[(long)t * rows + r + i] = kernel.Dot(w.Row(r + i), a0 + (long)t * actBytes, cols, path);

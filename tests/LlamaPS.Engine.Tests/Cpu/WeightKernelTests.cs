@@ -51,28 +51,32 @@ public unsafe class WeightKernelTests
 
     [Theory]
     [MemberData(nameof(PathCases))]
-    public void GemmTilesEqualScalarDots(GgmlType type, int n, SimdPath path)
+    public void TilesEqualScalarDots(GgmlType type, int n, SimdPath path)
     {
         if (!SimdPaths.IsSupported(path)) Assert.Skip($"This CPU has no {path}.");
         var kernel = WeightKernel.For(type)!;
-        var (rows, tokens) = kernel.TileFor(path);
-        long rowBytes = GgmlTypeTraits.RowBytes(type, n), actBytes = kernel.Activation.RowBytes(n);
-        var weights = new byte[rowBytes * rows];
-        RandomWeights.Fill(type, weights, new Random(n + 7));
-        var acts = new byte[actBytes * tokens];
-        for (int t = 0; t < tokens; t++) kernel.Activation.Convert(Activations(n, n + t), acts.AsSpan((int)(t * actBytes), (int)actBytes));
-        const int yStride = 5;
-        var y = new float[tokens * yStride];
-        fixed (byte* w = weights, a = acts)
-        fixed (float* yp = y)
+        foreach (int productTokens in new[] { 1, 64 })
         {
-            kernel.DotTile(w, rowBytes, a, actBytes, n, yp, yStride, path);
-            for (int t = 0; t < tokens; t++)
-                for (int r = 0; r < rows; r++)
-                {
-                    float scalar = kernel.DotScalar(w + r * rowBytes, a + t * actBytes, n);
-                    Assert.True(Math.Abs(y[t * yStride + r] - scalar) <= 1e-5f * (1 + Math.Abs(scalar)) * Math.Sqrt(n), $"{type} {path} tile ({r},{t})");
-                }
+            var (rows, tokens) = kernel.TileFor(path, productTokens);
+            long rowBytes = GgmlTypeTraits.RowBytes(type, n), actBytes = kernel.Activation.RowBytes(n);
+            var weights = new byte[rowBytes * rows];
+            RandomWeights.Fill(type, weights, new Random(n + 7));
+            var acts = new byte[actBytes * tokens];
+            for (int t = 0; t < tokens; t++) kernel.Activation.Convert(Activations(n, n + t), acts.AsSpan((int)(t * actBytes), (int)actBytes));
+            const int yStride = 5;
+            var y = new float[tokens * yStride];
+            fixed (byte* w = weights, a = acts)
+            fixed (float* yp = y)
+            {
+                kernel.DotTile(w, rowBytes, a, actBytes, n, yp, yStride, path, productTokens);
+                for (int t = 0; t < tokens; t++)
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float scalar = kernel.DotScalar(w + r * rowBytes, a + t * actBytes, n);
+                        Assert.True(Math.Abs(y[t * yStride + r] - scalar) <= 1e-5f * (1 + Math.Abs(scalar)) * Math.Sqrt(n),
+                            $"{type} {path} {rows}x{tokens} tile for {productTokens} tokens at ({r},{t}): {y[t * yStride + r]} vs {scalar}");
+                    }
+            }
         }
     }
 

@@ -5,11 +5,14 @@ using LlamaPS.Engine.Quants;
 
 namespace LlamaPS.Engine.Cpu.Kernels;
 
-/// <summary>Q4_0 weights with Q8_0 activations: nibbles widened to int8 (minus 8), then integer products per block.</summary>
+/// <summary>
+/// Q4_0 weights with Q8_0 activations: per block d_w * d_a * sum((nibble - 8) * q_a) in integers. The AVX2 path
+/// (<see cref="Q4_0Avx2"/>) keeps nibbles unsigned and needs the activations' block sums, hence Q8_0WithSums.
+/// </summary>
 internal sealed unsafe class Q4_0Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q4_0;
-    public override ActivationFormat Activation => ActivationFormat.Q8_0;
+    public override ActivationFormat Activation => ActivationFormat.Q8_0WithSums;
     public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
@@ -17,18 +20,19 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        SimdPath.Avx2 => Q8_0PairedDot<Q4_0Kernel.Block>.Avx2Dot(row, activations, n),
+        SimdPath.Avx2 => Q4_0Avx2.Dot(row, activations, n),
         SimdPath.Vector128 => Q8_0PairedDot<Q4_0Kernel.Block>.Vector128Dot(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path) =>
-        path == SimdPath.Avx2 ? (Q8_0PairedDot<Q4_0Kernel.Block>.TileRows, Q8_0PairedDot<Q4_0Kernel.Block>.TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path != SimdPath.Avx2 ? (1, 1) : tokens == 1 ? (4, 1) : (2, 4);
 
-    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
     {
-        if (path == SimdPath.Avx2) Q8_0PairedDot<Q4_0Kernel.Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);
-        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path);
+        if (path != SimdPath.Avx2) base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
+        else if (tokens == 1) Q4_0Avx2.Gemv4(row, rowStride, activations, n, y);
+        else Q4_0Avx2.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

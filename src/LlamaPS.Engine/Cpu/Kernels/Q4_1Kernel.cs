@@ -22,13 +22,13 @@ internal sealed unsafe class Q4_1Kernel : WeightKernel
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path) =>
-        path == SimdPath.Avx2 ? (Q8_1PairedDot<Block>.TileRows, Q8_1PairedDot<Block>.TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path == SimdPath.Avx2 && tokens > 1 ? (Q8_1PairedDot<Block>.TileRows, Q8_1PairedDot<Block>.TileTokens) : (1, 1);
 
-    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
     {
         if (path == SimdPath.Avx2) Q8_1PairedDot<Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);
-        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

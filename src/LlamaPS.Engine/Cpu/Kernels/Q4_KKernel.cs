@@ -30,12 +30,12 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path) => path == SimdPath.Avx2 ? (TileRows, TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (TileRows, TileTokens) : (1, 1);
 
-    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
     {
         if (path == SimdPath.Avx2) TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
-        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -22,12 +22,12 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
         path == SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path) => path == SimdPath.Avx2 ? (TileRows, TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (TileRows, TileTokens) : (1, 1);
 
-    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
     {
         if (path == SimdPath.Avx2) TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
-        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
     }
 
     /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (AVX2): each 32-value run unpacked once for 4 tokens.</summary>

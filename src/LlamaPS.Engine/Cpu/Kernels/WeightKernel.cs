@@ -37,14 +37,18 @@ public abstract unsafe class WeightKernel
     /// <summary>Dot product on the engine's chosen path.</summary>
     public float Dot(byte* row, byte* activations, int n) => Dot(row, activations, n, SimdPaths.Best);
 
-    /// <summary>The GEMM register tile this kernel has on <paramref name="path"/>: weight rows by tokens; (1, 1) for none.</summary>
-    public virtual (int Rows, int Tokens) TileFor(SimdPath path) => (1, 1);
+    /// <summary>
+    /// The register tile this kernel has on <paramref name="path"/> for a product over <paramref name="tokens"/>
+    /// tokens: weight rows by tokens; (1, 1) for none.
+    /// </summary>
+    public virtual (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => (1, 1);
 
     /// <summary>
-    /// One full tile of <see cref="TileFor"/>'s size: y[t * yStride + r] = row r · activations t, rows
+    /// One full tile of the size <see cref="TileFor"/> gives for the same path and <paramref name="tokens"/> (the
+    /// product's token count): y[t * yStride + r] = row r · activations t, rows
     /// <paramref name="rowStride"/> bytes apart, activation rows <paramref name="activationStride"/> bytes apart.
     /// </summary>
-    public virtual void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+    public virtual void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens) =>
         y[0] = Dot(row, activations, n, path);
 
     public static IEnumerable<GgmlType> SupportedTypes => Kernels.Keys;
