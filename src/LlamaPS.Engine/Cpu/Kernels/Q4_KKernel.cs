@@ -30,13 +30,64 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (TileRows, TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path != SimdPath.Avx2 ? (1, 1) : tokens == 1 ? (GemvRows, 1) : (TileRows, TileTokens);
 
     public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
     {
-        if (path == SimdPath.Avx2) TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
-        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
+        if (path != SimdPath.Avx2) base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
+        else if (tokens == 1) Gemv4Avx2(row, rowStride, activations, n, y);
+        else TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
     }
+
+    private const int GemvRows = 4;
+
+    /// <summary>y[r] for 4 rows and one token (AVX2): the 4 rows share each super-block's group sums and scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv4Avx2(byte* row, long rowStride, byte* activations, int n, float* y)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector128<float> m0 = default, m1 = default, m2 = default, m3 = default;
+        var a = (BlockQ8_K*)activations;
+        for (int b = 0; b < n / BlockQ4_K.Elements; b++)
+        {
+            sbyte* x = a[b].Qs;
+            Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(a[b].BSums), Vector128.Load(a[b].BSums + 8));
+            float da = a[b].D;
+            GemvRow((BlockQ4_K*)row + b, x, pairs, da, ref c0, ref m0);
+            GemvRow((BlockQ4_K*)(row + rowStride) + b, x, pairs, da, ref c1, ref m1);
+            GemvRow((BlockQ4_K*)(row + 2 * rowStride) + b, x, pairs, da, ref c2, ref m2);
+            GemvRow((BlockQ4_K*)(row + 3 * rowStride) + b, x, pairs, da, ref c3, ref m3);
+        }
+        y[0] = Nibbles.Sum(c0) + Nibbles.Sum(m0);
+        y[1] = Nibbles.Sum(c1) + Nibbles.Sum(m1);
+        y[2] = Nibbles.Sum(c2) + Nibbles.Sum(m2);
+        y[3] = Nibbles.Sum(c3) + Nibbles.Sum(m3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GemvRow(BlockQ4_K* w, sbyte* x, Vector128<short> pairs, float da, ref Vector256<float> c, ref Vector128<float> m)
+    {
+        Vector256<byte> m4 = Vector256.Create((byte)0x0F);
+        var (sc, mn) = BlockQ4_K.ScalesAndMins(w->Scales);
+        Vector128<short> sc16 = Sse41.ConvertToVector128Int16(Vector128.CreateScalar(sc).AsByte());
+        Vector256<byte> scales = Vector256.Create(sc16, sc16).AsByte();
+        byte* qs = w->Qs;
+        Vector256<byte> q0 = Vector256.Load(qs), q1 = Vector256.Load(qs + 32), q2 = Vector256.Load(qs + 64), q3 = Vector256.Load(qs + 96);
+        Vector256<int> isum = Scaled(q0 & m4, x, scales, 0) + Scaled(Nibbles.High(q0), x, scales, 1)
+                            + Scaled(q1 & m4, x, scales, 2) + Scaled(Nibbles.High(q1), x, scales, 3)
+                            + Scaled(q2 & m4, x, scales, 4) + Scaled(Nibbles.High(q2), x, scales, 5)
+                            + Scaled(q3 & m4, x, scales, 6) + Scaled(Nibbles.High(q3), x, scales, 7);
+        Vector128<int> minTerm = Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Vector128.CreateScalar(mn).AsByte()), pairs);
+        m = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(minTerm), Vector128.Create(-(da * Fp16.HalfToSingle(w->DMin))), m);
+        c = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w->D)), c);
+    }
+
+    // Sub-block s: unsigned nibbles times activations, pair sums times the sub-block's scale, which a vpshufb
+    // broadcasts from 16-bit lane s (s is a constant at every call, so the mask is too).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Scaled(Vector256<byte> q, sbyte* x, Vector256<byte> scales, int s) =>
+        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Vector256.Load(x + 32 * s)), Avx2.Shuffle(scales, Vector256.Create((ushort)(2 * s | (2 * s + 1) << 8)).AsByte()).AsInt16());
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
