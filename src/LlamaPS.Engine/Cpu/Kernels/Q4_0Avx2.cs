@@ -10,7 +10,8 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// 256-bit register: [qs_b | qs_b+1] masked gives both blocks' low nibbles, shifted their high nibbles, each
 /// multiplied by the matching activation halves. The nibbles stay unsigned (0..15), so vpmaddubsw takes them as
 /// they are (no sign juggling); the -8 offset becomes -8 * d_w * (d_a * sum(q_a)) once per block.
-/// For one token, 4 rows share each activation load (GEMV); for a batch, 2 rows x 4 tokens share unpacking and loads.
+/// For a batch, 2 rows x 4 tokens share unpacking and loads. One token reads one row at a time: a 4-row GEMV
+/// measured faster with weights in cache but slower streaming a real model from memory.
 /// </summary>
 internal static unsafe class Q4_0Avx2
 {
@@ -31,39 +32,6 @@ internal static unsafe class Q4_0Avx2
         }
         if (b < nb) Single(w + b * WBytes, a + b * ABytes, da[b], ds[b], ref c, ref k);
         return Vector256.Sum(c) + k;
-    }
-
-    /// <summary>y[r] for 4 rows, <paramref name="rowStride"/> bytes apart, and one token.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gemv4(byte* w, long rowStride, byte* a, int n, float* y)
-    {
-        int nb = n / 32;
-        float* da = Q8_0WithSums.Scales(a, nb), ds = Q8_0WithSums.ScaledSums(a, nb);
-        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
-        float k0 = 0, k1 = 0, k2 = 0, k3 = 0;
-        int b = 0;
-        for (; b + 2 <= nb; b += 2)
-        {
-            var (lo, hi) = ActivationPair(a + b * ABytes);
-            Vector256<float> dav = Vector256.Create(Vector128.Create(da[b]), Vector128.Create(da[b + 1]));
-            byte* wb = w + b * WBytes;
-            Pair(wb, lo, hi, dav, ds + b, ref c0, ref k0);
-            Pair(wb + rowStride, lo, hi, dav, ds + b, ref c1, ref k1);
-            Pair(wb + 2 * rowStride, lo, hi, dav, ds + b, ref c2, ref k2);
-            Pair(wb + 3 * rowStride, lo, hi, dav, ds + b, ref c3, ref k3);
-        }
-        if (b < nb)
-        {
-            byte* wb = w + b * WBytes, ab = a + b * ABytes;
-            Single(wb, ab, da[b], ds[b], ref c0, ref k0);
-            Single(wb + rowStride, ab, da[b], ds[b], ref c1, ref k1);
-            Single(wb + 2 * rowStride, ab, da[b], ds[b], ref c2, ref k2);
-            Single(wb + 3 * rowStride, ab, da[b], ds[b], ref c3, ref k3);
-        }
-        y[0] = Vector256.Sum(c0) + k0;
-        y[1] = Vector256.Sum(c1) + k1;
-        y[2] = Vector256.Sum(c2) + k2;
-        y[3] = Vector256.Sum(c3) + k3;
     }
 
     /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (activation rows <paramref name="aStride"/> bytes apart).</summary>

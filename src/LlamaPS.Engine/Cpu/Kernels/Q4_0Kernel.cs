@@ -25,14 +25,12 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path != SimdPath.Avx2 ? (1, 1) : tokens == 1 ? (4, 1) : (2, 4);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (2, 4) : (1, 1);
 
     public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
     {
-        if (path != SimdPath.Avx2) base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
-        else if (tokens == 1) Q4_0Avx2.Gemv4(row, rowStride, activations, n, y);
-        else Q4_0Avx2.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
+        if (path == SimdPath.Avx2) Q4_0Avx2.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -30,43 +30,20 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path != SimdPath.Avx2 ? (1, 1) : tokens == 1 ? (GemvRows, 1) : (TileRows, TileTokens);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (TileRows, TileTokens) : (1, 1);
 
     public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
     {
-        if (path != SimdPath.Avx2) base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
-        else if (tokens == 1) Gemv4Avx2(row, rowStride, activations, n, y);
-        else TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
+        if (path == SimdPath.Avx2) TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
+        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
     }
 
-    private const int GemvRows = 4;
-
-    /// <summary>y[r] for 4 rows and one token (AVX2): the 4 rows share each super-block's group sums and scale.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv4Avx2(byte* row, long rowStride, byte* activations, int n, float* y)
-    {
-        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
-        Vector128<float> m0 = default, m1 = default, m2 = default, m3 = default;
-        var a = (BlockQ8_K*)activations;
-        for (int b = 0; b < n / BlockQ4_K.Elements; b++)
-        {
-            sbyte* x = a[b].Qs;
-            Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(a[b].BSums), Vector128.Load(a[b].BSums + 8));
-            float da = a[b].D;
-            GemvRow((BlockQ4_K*)row + b, x, pairs, da, ref c0, ref m0);
-            GemvRow((BlockQ4_K*)(row + rowStride) + b, x, pairs, da, ref c1, ref m1);
-            GemvRow((BlockQ4_K*)(row + 2 * rowStride) + b, x, pairs, da, ref c2, ref m2);
-            GemvRow((BlockQ4_K*)(row + 3 * rowStride) + b, x, pairs, da, ref c3, ref m3);
-        }
-        y[0] = Nibbles.Sum(c0) + Nibbles.Sum(m0);
-        y[1] = Nibbles.Sum(c1) + Nibbles.Sum(m1);
-        y[2] = Nibbles.Sum(c2) + Nibbles.Sum(m2);
-        y[3] = Nibbles.Sum(c3) + Nibbles.Sum(m3);
-    }
-
+    /// <summary>
+    /// One super-block: unsigned nibbles times activations, each sub-block's pair sums times its scale (broadcast by
+    /// one vpshufb, not eight scalar shift-and-broadcasts), and the minimum term from the activations' group sums.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GemvRow(BlockQ4_K* w, sbyte* x, Vector128<short> pairs, float da, ref Vector256<float> c, ref Vector128<float> m)
+    private static void Block(BlockQ4_K* w, sbyte* x, Vector128<short> pairs, float da, ref Vector256<float> c, ref Vector128<float> m)
     {
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
         var (sc, mn) = BlockQ4_K.ScalesAndMins(w->Scales);
@@ -116,30 +93,15 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotAvx2(byte* row, byte* activations, int n)
     {
-        var w = (BlockQ4_K*)row;
         var a = (BlockQ8_K*)activations;
-        Vector256<byte> m4 = Vector256.Create((byte)0x0F);
-        Vector256<float> acc = Vector256<float>.Zero;
-        Vector128<float> accMin = Vector128<float>.Zero;
+        Vector256<float> c = default;
+        Vector128<float> m = default;
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
         {
-            var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
-            byte* qs = w[b].Qs;
-            sbyte* x = a[b].Qs;
-            float da = a[b].D;
-            accMin = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a[b].BSums, mn)), Vector128.Create(-(da * Fp16.HalfToSingle(w[b].DMin))), accMin);
-            Vector256<int> isum = Vector256<int>.Zero;
-            for (int j = 0; j < 4; j++)
-            {
-                Vector256<byte> q = Vector256.Load(qs + 32 * j);
-                Vector256<short> lo = Avx2.MultiplyAddAdjacent(q & m4, Vector256.Load(x + 64 * j));
-                Vector256<short> hi = Avx2.MultiplyAddAdjacent(Nibbles.High(q), Vector256.Load(x + 64 * j + 32));
-                isum += Avx2.MultiplyAddAdjacent(lo, Vector256.Create((short)(byte)(sc >> (16 * j))));
-                isum += Avx2.MultiplyAddAdjacent(hi, Vector256.Create((short)(byte)(sc >> (16 * j + 8))));
-            }
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w[b].D)), acc);
+            Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(a[b].BSums), Vector128.Load(a[b].BSums + 8));
+            Block((BlockQ4_K*)row + b, a[b].Qs, pairs, a[b].D, ref c, ref m);
         }
-        return Nibbles.Sum(acc) + Nibbles.Sum(accMin);
+        return Nibbles.Sum(c) + Nibbles.Sum(m);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
