@@ -15,11 +15,8 @@ public enum ActivationFormat
     Q8_0,
     Q8_K,
     Q8_1,
-    /// <summary>
-    /// Q8_0 blocks followed by two f32 arrays over the blocks, the scale d and d * sum(q): kernels for unsigned
-    /// weight codes (Q4_0's nibbles) multiply them as they are and subtract offset * d * sum(q) once per block.
-    /// </summary>
-    Q8_0WithSums,
+    /// <summary>Q8_0's values rearranged in block pairs with f32 scales and block sums (<see cref="Cpu.Q8_0Pairs"/>).</summary>
+    Q8_0Pairs,
 }
 
 public static class ActivationFormats
@@ -30,7 +27,7 @@ public static class ActivationFormats
         ActivationFormat.Q8_0 => n / BlockQ8_0.Elements * BlockQ8_0.Bytes,
         ActivationFormat.Q8_K => n / BlockQ8_K.Elements * BlockQ8_K.Bytes,
         ActivationFormat.Q8_1 => n / BlockQ8_1.Elements * BlockQ8_1.Bytes,
-        ActivationFormat.Q8_0WithSums => n / BlockQ8_0.Elements * (BlockQ8_0.Bytes + 2 * sizeof(float)),
+        ActivationFormat.Q8_0Pairs => Q8_0Pairs.RowBytes(n),
         _ => n * sizeof(float),
     };
 
@@ -60,8 +57,8 @@ public static class ActivationFormats
             case ActivationFormat.Q8_K:
                 BlockQ8_K.QuantizeRow(x, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BlockQ8_K>(dst));
                 break;
-            case ActivationFormat.Q8_0WithSums:
-                Q8_0WithSums.Convert(x, dst);
+            case ActivationFormat.Q8_0Pairs:
+                Q8_0Pairs.Convert(x, dst);
                 break;
             case ActivationFormat.Q8_1:
                 BlockQ8_1.QuantizeRow(x, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BlockQ8_1>(dst));

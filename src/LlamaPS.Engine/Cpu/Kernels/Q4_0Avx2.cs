@@ -6,32 +6,30 @@ using LlamaPS.Engine.Quants;
 namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>
-/// Q4_0's AVX2 kernels on <see cref="ActivationFormat.Q8_0WithSums"/> activations. Two blocks go through one
-/// 256-bit register: [qs_b | qs_b+1] masked gives both blocks' low nibbles, shifted their high nibbles, each
-/// multiplied by the matching activation halves. The nibbles stay unsigned (0..15), so vpmaddubsw takes them as
-/// they are (no sign juggling); the -8 offset becomes -8 * d_w * (d_a * sum(q_a)) once per block.
-/// For a batch, 2 rows x 4 tokens share unpacking and loads. One token reads one row at a time: a 4-row GEMV
-/// measured faster with weights in cache but slower streaming a real model from memory.
+/// Q4_0's AVX2 kernels on <see cref="ActivationFormat.Q8_0Pairs"/> activations. Two blocks go through one 256-bit
+/// register: [qs_b | qs_b+1] masked gives both blocks' low nibbles, shifted their high nibbles, and the activations
+/// come pre-arranged to match. The nibbles stay unsigned (0..15), so vpmaddubsw takes them as they are; the -8
+/// offset is subtracted in integers as 8 * sum(q_a), which the activations carry per block.
+/// One token reads one row at a time (sequential streams prefetch best); a batch takes 2 rows x 4 tokens per tile,
+/// sharing each unpacked weight pair between 4 tokens and each activation load between 2 rows.
 /// </summary>
 internal static unsafe class Q4_0Avx2
 {
-    private const int WBytes = BlockQ4_0.Bytes, ABytes = BlockQ8_0.Bytes;
+    private const int WBytes = BlockQ4_0.Bytes;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(byte* w, byte* a, int n)
     {
         int nb = n / 32;
-        float* da = Q8_0WithSums.Scales(a, nb), ds = Q8_0WithSums.ScaledSums(a, nb);
         Vector256<float> c = default;
-        float k = 0;
-        int b = 0;
-        for (; b + 2 <= nb; b += 2)
+        for (int b = 0; b < nb; b += 2)
         {
-            var (lo, hi) = ActivationPair(a + b * ABytes);
-            Pair(w + b * WBytes, lo, hi, Vector256.Create(Vector128.Create(da[b]), Vector128.Create(da[b + 1])), ds + b, ref c, ref k);
+            var (lo, hi) = Unpack(w + b * WBytes, nb - b);
+            byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
+            Vector256<float> scale = Scales(w + b * WBytes, nb - b) * Vector256.Load((float*)(pair + Q8_0Pairs.ScaleOffset));
+            c = Fma.MultiplyAdd(Products(lo, hi, pair, Offsets(pair)), scale, c);
         }
-        if (b < nb) Single(w + b * WBytes, a + b * ABytes, da[b], ds[b], ref c, ref k);
-        return Vector256.Sum(c) + k;
+        return Vector256.Sum(c);
     }
 
     /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (activation rows <paramref name="aStride"/> bytes apart).</summary>
@@ -39,91 +37,58 @@ internal static unsafe class Q4_0Avx2
     public static void Gemm2x4(byte* w, long rowStride, byte* a, long aStride, int n, float* y, long yStride)
     {
         int nb = n / 32;
-        if (nb % 2 != 0)
-        {
-            // Odd block counts (rare: n = 32 * odd) take the per-pair path.
-            for (int t = 0; t < 4; t++)
-                for (int r = 0; r < 2; r++)
-                    y[t * yStride + r] = Dot(w + r * rowStride, a + t * aStride, n);
-            return;
-        }
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
-        float k00 = 0, k01 = 0, k02 = 0, k03 = 0, k10 = 0, k11 = 0, k12 = 0, k13 = 0;
-        Vector256<byte> m4 = Vector256.Create((byte)0x0F);
         for (int b = 0; b < nb; b += 2)
         {
             byte* w0 = w + b * WBytes, w1 = w0 + rowStride;
-            Vector256<byte> q0 = Vector256.Create(Vector128.Load(w0 + 2), Vector128.Load(w0 + WBytes + 2));
-            Vector256<byte> q1 = Vector256.Create(Vector128.Load(w1 + 2), Vector128.Load(w1 + WBytes + 2));
-            Vector256<byte> lo0 = q0 & m4, hi0 = Avx2.ShiftRightLogical(q0.AsUInt16(), 4).AsByte() & m4;
-            Vector256<byte> lo1 = q1 & m4, hi1 = Avx2.ShiftRightLogical(q1.AsUInt16(), 4).AsByte() & m4;
-            float d00 = Fp16.HalfToSingle(*(ushort*)w0), d01 = Fp16.HalfToSingle(*(ushort*)(w0 + WBytes));
-            float d10 = Fp16.HalfToSingle(*(ushort*)w1), d11 = Fp16.HalfToSingle(*(ushort*)(w1 + WBytes));
-            Vector256<float> dw0 = Vector256.Create(Vector128.Create(d00), Vector128.Create(d01));
-            Vector256<float> dw1 = Vector256.Create(Vector128.Create(d10), Vector128.Create(d11));
-            byte* ab = a + b * ABytes;
-            Token(ab, nb, b, lo0, hi0, dw0, d00, d01, lo1, hi1, dw1, d10, d11, ref c00, ref k00, ref c10, ref k10);
-            Token(ab + aStride, nb, b, lo0, hi0, dw0, d00, d01, lo1, hi1, dw1, d10, d11, ref c01, ref k01, ref c11, ref k11);
-            Token(ab + 2 * aStride, nb, b, lo0, hi0, dw0, d00, d01, lo1, hi1, dw1, d10, d11, ref c02, ref k02, ref c12, ref k12);
-            Token(ab + 3 * aStride, nb, b, lo0, hi0, dw0, d00, d01, lo1, hi1, dw1, d10, d11, ref c03, ref k03, ref c13, ref k13);
+            var (lo0, hi0) = Unpack(w0, nb - b);
+            var (lo1, hi1) = Unpack(w1, nb - b);
+            Vector256<float> s0 = Scales(w0, nb - b), s1 = Scales(w1, nb - b);
+            byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
+            Token(pair, lo0, hi0, s0, lo1, hi1, s1, ref c00, ref c10);
+            Token(pair + aStride, lo0, hi0, s0, lo1, hi1, s1, ref c01, ref c11);
+            Token(pair + 2 * aStride, lo0, hi0, s0, lo1, hi1, s1, ref c02, ref c12);
+            Token(pair + 3 * aStride, lo0, hi0, s0, lo1, hi1, s1, ref c03, ref c13);
         }
-        y[0] = Vector256.Sum(c00) + k00; y[1] = Vector256.Sum(c10) + k10;
-        y[yStride] = Vector256.Sum(c01) + k01; y[yStride + 1] = Vector256.Sum(c11) + k11;
-        y[2 * yStride] = Vector256.Sum(c02) + k02; y[2 * yStride + 1] = Vector256.Sum(c12) + k12;
-        y[3 * yStride] = Vector256.Sum(c03) + k03; y[3 * yStride + 1] = Vector256.Sum(c13) + k13;
+        y[0] = Vector256.Sum(c00); y[1] = Vector256.Sum(c10);
+        y[yStride] = Vector256.Sum(c01); y[yStride + 1] = Vector256.Sum(c11);
+        y[2 * yStride] = Vector256.Sum(c02); y[2 * yStride + 1] = Vector256.Sum(c12);
+        y[3 * yStride] = Vector256.Sum(c03); y[3 * yStride + 1] = Vector256.Sum(c13);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Token(byte* ab, int nb, int b, Vector256<byte> lo0, Vector256<byte> hi0, Vector256<float> dw0, float d00, float d01,
-                              Vector256<byte> lo1, Vector256<byte> hi1, Vector256<float> dw1, float d10, float d11,
-                              ref Vector256<float> c0, ref float k0, ref Vector256<float> c1, ref float k1)
+    private static void Token(byte* pair, Vector256<byte> lo0, Vector256<byte> hi0, Vector256<float> s0, Vector256<byte> lo1, Vector256<byte> hi1, Vector256<float> s1,
+                              ref Vector256<float> c0, ref Vector256<float> c1)
     {
-        // ab points at block b of this token's row; its scale arrays follow the row's nb blocks.
-        byte* row = ab - b * ABytes;
-        float* da = Q8_0WithSums.Scales(row, nb) + b, ds = Q8_0WithSums.ScaledSums(row, nb) + b;
-        var (alo, ahi) = ActivationPair(ab);
-        Vector256<float> dav = Vector256.Create(Vector128.Create(da[0]), Vector128.Create(da[1]));
-        c0 = Fma.MultiplyAdd(Products(lo0, hi0, alo, ahi), dw0 * dav, c0);
-        c1 = Fma.MultiplyAdd(Products(lo1, hi1, alo, ahi), dw1 * dav, c1);
-        k0 -= 8 * (d00 * ds[0] + d01 * ds[1]);
-        k1 -= 8 * (d10 * ds[0] + d11 * ds[1]);
+        Vector256<int> offsets = Offsets(pair);
+        Vector256<float> da = Vector256.Load((float*)(pair + Q8_0Pairs.ScaleOffset));
+        c0 = Fma.MultiplyAdd(Products(lo0, hi0, pair, offsets), s0 * da, c0);
+        c1 = Fma.MultiplyAdd(Products(lo1, hi1, pair, offsets), s1 * da, c1);
     }
 
-    // Activation halves matching [lo_b | lo_b+1] and [hi_b | hi_b+1]: elements 0-15 and 16-31 of both blocks.
+    // 8 * sum(q_a) per block, in lane 0 of each half: what the unsigned nibbles overcount.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<sbyte> Low, Vector256<sbyte> High) ActivationPair(byte* ab) =>
-        (Vector256.Create(Vector128.Load((sbyte*)(ab + 2)), Vector128.Load((sbyte*)(ab + ABytes + 2))),
-         Vector256.Create(Vector128.Load((sbyte*)(ab + 18)), Vector128.Load((sbyte*)(ab + ABytes + 18))));
+    private static Vector256<int> Offsets(byte* pair) => Vector256.ShiftLeft(Vector256.Load((int*)(pair + Q8_0Pairs.SumOffset)), 3);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Products(Vector256<byte> lo, Vector256<byte> hi, Vector256<sbyte> alo, Vector256<sbyte> ahi)
+    private static Vector256<float> Products(Vector256<byte> lo, Vector256<byte> hi, byte* pair, Vector256<int> offsets)
     {
         // Each 16-bit sum is at most 4 * 15 * 127, far from saturating.
-        Vector256<short> s16 = Avx2.Add(Avx2.MultiplyAddAdjacent(lo, alo), Avx2.MultiplyAddAdjacent(hi, ahi));
-        return Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(s16, Vector256.Create((short)1)));
+        Vector256<short> s16 = Avx2.Add(Avx2.MultiplyAddAdjacent(lo, Vector256.Load((sbyte*)(pair + Q8_0Pairs.LowOffset))),
+                                        Avx2.MultiplyAddAdjacent(hi, Vector256.Load((sbyte*)(pair + Q8_0Pairs.HighOffset))));
+        return Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(s16, Vector256.Create((short)1)) - offsets);
     }
 
+    // The nibbles of blocks b and b+1 (only b when it is the row's last block: never read past the row).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair(byte* w0, Vector256<sbyte> alo, Vector256<sbyte> ahi, Vector256<float> dav, float* ds, ref Vector256<float> c, ref float k)
+    private static (Vector256<byte> Low, Vector256<byte> High) Unpack(byte* w0, int blocksLeft)
     {
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
-        Vector256<byte> q = Vector256.Create(Vector128.Load(w0 + 2), Vector128.Load(w0 + WBytes + 2));
-        Vector256<byte> lo = q & m4, hi = Avx2.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & m4;
-        float d0 = Fp16.HalfToSingle(*(ushort*)w0), d1 = Fp16.HalfToSingle(*(ushort*)(w0 + WBytes));
-        c = Fma.MultiplyAdd(Products(lo, hi, alo, ahi), Vector256.Create(Vector128.Create(d0), Vector128.Create(d1)) * dav, c);
-        k -= 8 * (d0 * ds[0] + d1 * ds[1]);
+        Vector256<byte> q = Vector256.Create(Vector128.Load(w0 + 2), blocksLeft > 1 ? Vector128.Load(w0 + WBytes + 2) : Vector128<byte>.Zero);
+        return (q & m4, Avx2.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & m4);
     }
 
-    // A last unpaired block: its two nibble halves side by side against the block's 32 activations.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Single(byte* w0, byte* a0, float da, float ds, ref Vector256<float> c, ref float k)
-    {
-        Vector128<byte> q = Vector128.Load(w0 + 2), m4 = Vector128.Create((byte)0x0F);
-        Vector256<byte> u = Vector256.Create(q & m4, Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & m4);
-        Vector256<short> s16 = Avx2.MultiplyAddAdjacent(u, Vector256.Load((sbyte*)(a0 + 2)));
-        Vector256<float> p = Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(s16, Vector256.Create((short)1)));
-        float d = Fp16.HalfToSingle(*(ushort*)w0);
-        c = Fma.MultiplyAdd(p, Vector256.Create(d * da), c);
-        k -= 8 * d * ds;
-    }
+    private static Vector256<float> Scales(byte* w0, int blocksLeft) =>
+        Vector256.Create(Vector128.Create(Fp16.HalfToSingle(*(ushort*)w0)), Vector128.Create(blocksLeft > 1 ? Fp16.HalfToSingle(*(ushort*)(w0 + WBytes)) : 0f));
 }

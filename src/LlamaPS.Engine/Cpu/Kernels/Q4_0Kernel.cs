@@ -6,13 +6,13 @@ using LlamaPS.Engine.Quants;
 namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>
-/// Q4_0 weights with Q8_0 activations: per block d_w * d_a * sum((nibble - 8) * q_a) in integers. The AVX2 path
-/// (<see cref="Q4_0Avx2"/>) keeps nibbles unsigned and needs the activations' block sums, hence Q8_0WithSums.
+/// Q4_0 weights with Q8_0 activations: per block d_w * d_a * sum((nibble - 8) * q_a) in integers. The activations
+/// come in <see cref="ActivationFormat.Q8_0Pairs"/>, the layout <see cref="Q4_0Avx2"/> reads with plain loads.
 /// </summary>
 internal sealed unsafe class Q4_0Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q4_0;
-    public override ActivationFormat Activation => ActivationFormat.Q8_0WithSums;
+    public override ActivationFormat Activation => ActivationFormat.Q8_0Pairs;
     public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
@@ -21,7 +21,7 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx2 => Q4_0Avx2.Dot(row, activations, n),
-        SimdPath.Vector128 => Q8_0PairedDot<Q4_0Kernel.Block>.Vector128Dot(row, activations, n),
+        SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
@@ -37,34 +37,32 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
     public override float DotScalar(byte* row, byte* activations, int n)
     {
         var w = (BlockQ4_0*)row;
-        var a = (BlockQ8_0*)activations;
         float sum = 0;
         for (int b = 0; b < n / BlockQ4_0.Elements; b++)
         {
             int isum = 0;
             for (int j = 0; j < 16; j++)
-                isum += ((w[b].Qs[j] & 0x0F) - 8) * a[b].Qs[j] + ((w[b].Qs[j] >> 4) - 8) * a[b].Qs[j + 16];
-            sum += Fp16.HalfToSingle(w[b].D) * Fp16.HalfToSingle(a[b].D) * isum;
+                isum += ((w[b].Qs[j] & 0x0F) - 8) * Q8_0Pairs.Value(activations, b, j) + ((w[b].Qs[j] >> 4) - 8) * Q8_0Pairs.Value(activations, b, j + 16);
+            sum += Fp16.HalfToSingle(w[b].D) * Q8_0Pairs.Scale(activations, b) * isum;
         }
         return sum;
     }
 
-    /// <summary>The block as <see cref="Q8_0PairedDot{TBlock}"/> reads it (a struct, so the generic code is specialised, not shared).</summary>
-    internal readonly struct Block : IQ8_0PairedBlock
+    // Portable path: signed nibbles (minus 8) against each block's two 16-value halves.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector128(byte* row, byte* activations, int n)
     {
-        public static int BlockBytes => BlockQ4_0.Bytes;
-
-        // Low nibbles are elements 0-15, high nibbles 16-31: exactly the two 128-bit halves.
-        public static Vector256<sbyte> Unpack256(byte* block)
+        Vector128<float> acc = Vector128<float>.Zero;
+        Vector128<byte> mask = Vector128.Create((byte)0x0F), eight = Vector128.Create((byte)8);
+        for (int b = 0; b < n / BlockQ4_0.Elements; b++)
         {
-            var (lo, hi) = Unpack128(block);
-            return Vector256.Create(lo, hi);
+            byte* wb = row + b * BlockQ4_0.Bytes;
+            byte* half = activations + b / 2 * Q8_0Pairs.PairBytes + 16 * (b & 1);
+            Vector128<byte> q = Vector128.Load(wb + 2);
+            Vector128<sbyte> lo = ((q & mask) - eight).AsSByte(), hi = ((Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & mask) - eight).AsSByte();
+            Vector128<int> p = Int8Dot.MultiplyAdd(lo, Vector128.Load((sbyte*)(half + Q8_0Pairs.LowOffset))) + Int8Dot.MultiplyAdd(hi, Vector128.Load((sbyte*)(half + Q8_0Pairs.HighOffset)));
+            acc += Vector128.ConvertToSingle(p) * (Fp16.HalfToSingle(*(ushort*)wb) * Q8_0Pairs.Scale(activations, b));
         }
-
-        public static (Vector128<sbyte> Low, Vector128<sbyte> High) Unpack128(byte* block)
-        {
-            Vector128<byte> q = Vector128.Load(block + 2), mask = Vector128.Create((byte)0x0F), eight = Vector128.Create((byte)8);
-            return (((q & mask) - eight).AsSByte(), ((Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & mask) - eight).AsSByte());
-        }
+        return Vector128.Sum(acc);
     }
 }
