@@ -21,7 +21,7 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx2 => Q4_0Avx2.Dot(row, activations, n),
-        SimdPath.Vector128 => DotVector128(row, activations, n),
+        SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128DotPairs(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
@@ -48,21 +48,22 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
         return sum;
     }
 
-    // Portable path: signed nibbles (minus 8) against each block's two 16-value halves.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotVector128(byte* row, byte* activations, int n)
+    /// <summary>The block as <see cref="Q8_0PairedDot{TBlock}"/> reads it (a struct, so the generic code is specialised, not shared).</summary>
+    internal readonly struct Block : IQ8_0PairedBlock
     {
-        Vector128<float> acc = Vector128<float>.Zero;
-        Vector128<byte> mask = Vector128.Create((byte)0x0F), eight = Vector128.Create((byte)8);
-        for (int b = 0; b < n / BlockQ4_0.Elements; b++)
+        public static int BlockBytes => BlockQ4_0.Bytes;
+
+        // Low nibbles are elements 0-15, high nibbles 16-31: exactly the two 128-bit halves.
+        public static Vector256<sbyte> Unpack256(byte* block)
         {
-            byte* wb = row + b * BlockQ4_0.Bytes;
-            byte* half = activations + b / 2 * Q8_0Pairs.PairBytes + 16 * (b & 1);
-            Vector128<byte> q = Vector128.Load(wb + 2);
-            Vector128<sbyte> lo = ((q & mask) - eight).AsSByte(), hi = ((Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & mask) - eight).AsSByte();
-            Vector128<int> p = Int8Dot.MultiplyAdd(lo, Vector128.Load((sbyte*)(half + Q8_0Pairs.LowOffset))) + Int8Dot.MultiplyAdd(hi, Vector128.Load((sbyte*)(half + Q8_0Pairs.HighOffset)));
-            acc += Vector128.ConvertToSingle(p) * (Fp16.HalfToSingle(*(ushort*)wb) * Q8_0Pairs.Scale(activations, b));
+            var (lo, hi) = Unpack128(block);
+            return Vector256.Create(lo, hi);
         }
-        return Vector128.Sum(acc);
+
+        public static (Vector128<sbyte> Low, Vector128<sbyte> High) Unpack128(byte* block)
+        {
+            Vector128<byte> q = Vector128.Load(block + 2), mask = Vector128.Create((byte)0x0F), eight = Vector128.Create((byte)8);
+            return (((q & mask) - eight).AsSByte(), ((Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & mask) - eight).AsSByte());
+        }
     }
 }

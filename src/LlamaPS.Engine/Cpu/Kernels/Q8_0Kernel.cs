@@ -5,11 +5,14 @@ using LlamaPS.Engine.Quants;
 
 namespace LlamaPS.Engine.Cpu.Kernels;
 
-/// <summary>Q8_0 weights with Q8_0 activations: per block, d_w * d_a * sum(q_w * q_a) in integers.</summary>
+/// <summary>
+/// Q8_0 weights with Q8_0 activations: per block, d_w * d_a * sum(q_w * q_a) in integers. The activations come in
+/// <see cref="ActivationFormat.Q8_0Pairs"/>, the layout <see cref="Q8_0Avx2"/> reads two blocks at a time.
+/// </summary>
 internal sealed unsafe class Q8_0Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q8_0;
-    public override ActivationFormat Activation => ActivationFormat.Q8_0;
+    public override ActivationFormat Activation => ActivationFormat.Q8_0Pairs;
     public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
@@ -17,17 +20,16 @@ internal sealed unsafe class Q8_0Kernel : WeightKernel
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        SimdPath.Avx2 => Q8_0PairedDot<Q8_0Kernel.Block>.Avx2Dot(row, activations, n),
-        SimdPath.Vector128 => Q8_0PairedDot<Q8_0Kernel.Block>.Vector128Dot(row, activations, n),
+        SimdPath.Avx2 => Q8_0Avx2.Dot(row, activations, n),
+        SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128DotPairs(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path == SimdPath.Avx2 && tokens > 1 ? (Q8_0PairedDot<Q8_0Kernel.Block>.TileRows, Q8_0PairedDot<Q8_0Kernel.Block>.TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (2, 4) : (1, 1);
 
     public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
     {
-        if (path == SimdPath.Avx2) Q8_0PairedDot<Q8_0Kernel.Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);
+        if (path == SimdPath.Avx2) Q8_0Avx2.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
         else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
     }
 
@@ -35,10 +37,13 @@ internal sealed unsafe class Q8_0Kernel : WeightKernel
     public override float DotScalar(byte* row, byte* activations, int n)
     {
         var w = (BlockQ8_0*)row;
-        var a = (BlockQ8_0*)activations;
         float sum = 0;
         for (int b = 0; b < n / BlockQ8_0.Elements; b++)
-            sum += Fp16.HalfToSingle(w[b].D) * Fp16.HalfToSingle(a[b].D) * Int8Dot.Scalar(w[b].Qs, a[b].Qs, BlockQ8_0.Elements);
+        {
+            int isum = 0;
+            for (int i = 0; i < BlockQ8_0.Elements; i++) isum += w[b].Qs[i] * Q8_0Pairs.Value(activations, b, i);
+            sum += Fp16.HalfToSingle(w[b].D) * Q8_0Pairs.Scale(activations, b) * isum;
+        }
         return sum;
     }
 

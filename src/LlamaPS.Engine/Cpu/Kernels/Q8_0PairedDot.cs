@@ -44,6 +44,22 @@ internal static unsafe class Q8_0PairedDot<TBlock> where TBlock : IQ8_0PairedBlo
         return Vector128.Sum(acc);
     }
 
+    /// <summary>The portable path against <see cref="ActivationFormat.Q8_0Pairs"/> activations (each block's halves sit in its pair's Low and High runs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Vector128DotPairs(byte* w, byte* a, int n)
+    {
+        Vector128<float> acc = Vector128<float>.Zero;
+        for (int b = 0; b < n / 32; b++)
+        {
+            byte* wb = w + b * TBlock.BlockBytes;
+            byte* half = a + b / 2 * Q8_0Pairs.PairBytes + 16 * (b & 1);
+            var (lo, hi) = TBlock.Unpack128(wb);
+            Vector128<int> p = Int8Dot.MultiplyAdd(lo, Vector128.Load((sbyte*)(half + Q8_0Pairs.LowOffset))) + Int8Dot.MultiplyAdd(hi, Vector128.Load((sbyte*)(half + Q8_0Pairs.HighOffset)));
+            acc += Vector128.ConvertToSingle(p) * (Fp16.HalfToSingle(*(ushort*)wb) * Q8_0Pairs.Scale(a, b));
+        }
+        return Vector128.Sum(acc);
+    }
+
     /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (AVX2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx2Tile(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride)
