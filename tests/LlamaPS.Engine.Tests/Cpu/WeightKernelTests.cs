@@ -80,6 +80,35 @@ public unsafe class WeightKernelTests
         }
     }
 
+    /// <summary>
+    /// No kernel reads past the end of its weight rows or activation rows: the last row of a tensor can be the last
+    /// bytes of a memory-mapped file. Each buffer ends at an inaccessible page, so an overread crashes the run.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PathCases))]
+    public void KernelsNeverReadPastTheirRows(GgmlType type, int n, SimdPath path)
+    {
+        if (!SimdPaths.IsSupported(path)) Assert.Skip($"This CPU has no {path}.");
+        if (!GuardPage.IsSupported) Assert.Skip("Guard pages need Linux's mmap and mprotect.");
+        var kernel = WeightKernel.For(type)!;
+        foreach (int productTokens in new[] { 1, 64 })
+        {
+            var (rows, tokens) = kernel.TileFor(path, productTokens);
+            long rowBytes = GgmlTypeTraits.RowBytes(type, n), actBytes = kernel.Activation.RowBytes(n);
+            using var weights = new GuardPage((int)(rowBytes * rows));
+            using var acts = new GuardPage((int)(actBytes * tokens));
+            RandomWeights.Fill(type, weights.Span, new Random(n));
+            for (int t = 0; t < tokens; t++) kernel.Activation.Convert(Activations(n, t), acts.Span.Slice((int)(t * actBytes), (int)actBytes));
+            var y = new float[tokens * rows];
+            fixed (float* yp = y)
+            {
+                kernel.DotTile(weights.Data, rowBytes, acts.Data, actBytes, n, yp, rows, path, productTokens);
+                float last = kernel.Dot(weights.Data + (rows - 1) * rowBytes, acts.Data + (tokens - 1) * actBytes, n, path);
+                Assert.Equal(y[(tokens - 1) * rows + rows - 1], last, Math.Abs(last) * 1e-4f + 1e-4f);
+            }
+        }
+    }
+
     [Fact]
     public void ForcedPathMustBeKnownAndSupported()
     {

@@ -79,16 +79,23 @@ internal static unsafe class Q4_0Avx2
         return Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(s16, Vector256.Create((short)1)) - offsets);
     }
 
-    // The nibbles of blocks b and b+1 (only b when it is the row's last block: never read past the row).
+    // The nibbles of blocks b and b+1, or of b alone when it is the row's last block. The two cases are separate
+    // branches on purpose: a conditional load folded into a select would read past the end of the row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<byte> Low, Vector256<byte> High) Unpack(byte* w0, int blocksLeft)
     {
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
-        Vector256<byte> q = Vector256.Create(Vector128.Load(w0 + 2), blocksLeft > 1 ? Vector128.Load(w0 + WBytes + 2) : Vector128<byte>.Zero);
+        Vector256<byte> q;
+        if (blocksLeft > 1) q = Vector256.Create(Vector128.Load(w0 + 2), Vector128.Load(w0 + WBytes + 2));
+        else q = Vector256.Create(Vector128.Load(w0 + 2), Vector128<byte>.Zero);
         return (q & m4, Avx2.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & m4);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Scales(byte* w0, int blocksLeft) =>
-        Vector256.Create(Vector128.Create(Fp16.HalfToSingle(*(ushort*)w0)), Vector128.Create(blocksLeft > 1 ? Fp16.HalfToSingle(*(ushort*)(w0 + WBytes)) : 0f));
+    private static Vector256<float> Scales(byte* w0, int blocksLeft)
+    {
+        float d0 = Fp16.HalfToSingle(*(ushort*)w0);
+        if (blocksLeft > 1) return Vector256.Create(Vector128.Create(d0), Vector128.Create(Fp16.HalfToSingle(*(ushort*)(w0 + WBytes))));
+        return Vector256.Create(Vector128.Create(d0), Vector128<float>.Zero);
+    }
 }

@@ -27,11 +27,8 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (2, 4) : (1, 1);
 
-    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
-    {
-        if (path == SimdPath.Avx2) Q4_0Avx2.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
-        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
-    }
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+        Q4_0Avx2.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

@@ -32,11 +32,8 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (TileRows, TileTokens) : (1, 1);
 
-    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
-    {
-        if (path == SimdPath.Avx2) TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
-        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
-    }
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+        TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
 
     /// <summary>
     /// One super-block: unsigned nibbles times activations, each sub-block's pair sums times its scale (broadcast by

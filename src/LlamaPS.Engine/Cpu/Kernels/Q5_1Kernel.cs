@@ -25,11 +25,8 @@ internal sealed unsafe class Q5_1Kernel : WeightKernel
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
         path == SimdPath.Avx2 && tokens > 1 ? (Q8_1PairedDot<Block>.TileRows, Q8_1PairedDot<Block>.TileTokens) : (1, 1);
 
-    public override void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
-    {
-        if (path == SimdPath.Avx2) Q8_1PairedDot<Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);
-        else base.DotTile(row, rowStride, activations, activationStride, n, y, yStride, path, tokens);
-    }
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+        Q8_1PairedDot<Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

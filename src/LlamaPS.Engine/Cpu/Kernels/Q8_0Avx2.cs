@@ -75,15 +75,23 @@ internal static unsafe class Q8_0Avx2
         return Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(plo, ones) + Avx2.MultiplyAddAdjacent(phi, ones));
     }
 
-    // Values 0-15 and 16-31 of blocks b and b+1 (only b when it is the row's last block: never read past the row).
+    // Values 0-15 and 16-31 of blocks b and b+1, or of b alone when it is the row's last block. The two cases are
+    // separate branches on purpose: a conditional load folded into a select would read past the end of the row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<sbyte> Low, Vector256<sbyte> High) Gather(byte* w0, int blocksLeft) => blocksLeft > 1
-        ? (Vector256.Create(Vector128.Load((sbyte*)(w0 + 2)), Vector128.Load((sbyte*)(w0 + WBytes + 2))),
-           Vector256.Create(Vector128.Load((sbyte*)(w0 + 18)), Vector128.Load((sbyte*)(w0 + WBytes + 18))))
-        : (Vector256.Create(Vector128.Load((sbyte*)(w0 + 2)), Vector128<sbyte>.Zero),
-           Vector256.Create(Vector128.Load((sbyte*)(w0 + 18)), Vector128<sbyte>.Zero));
+    private static (Vector256<sbyte> Low, Vector256<sbyte> High) Gather(byte* w0, int blocksLeft)
+    {
+        if (blocksLeft > 1)
+            return (Vector256.Create(Vector128.Load((sbyte*)(w0 + 2)), Vector128.Load((sbyte*)(w0 + WBytes + 2))),
+                    Vector256.Create(Vector128.Load((sbyte*)(w0 + 18)), Vector128.Load((sbyte*)(w0 + WBytes + 18))));
+        return (Vector256.Create(Vector128.Load((sbyte*)(w0 + 2)), Vector128<sbyte>.Zero),
+                Vector256.Create(Vector128.Load((sbyte*)(w0 + 18)), Vector128<sbyte>.Zero));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Scales(byte* w0, int blocksLeft) =>
-        Vector256.Create(Vector128.Create(Fp16.HalfToSingle(*(ushort*)w0)), Vector128.Create(blocksLeft > 1 ? Fp16.HalfToSingle(*(ushort*)(w0 + WBytes)) : 0f));
+    private static Vector256<float> Scales(byte* w0, int blocksLeft)
+    {
+        float d0 = Fp16.HalfToSingle(*(ushort*)w0);
+        if (blocksLeft > 1) return Vector256.Create(Vector128.Create(d0), Vector128.Create(Fp16.HalfToSingle(*(ushort*)(w0 + WBytes))));
+        return Vector256.Create(Vector128.Create(d0), Vector128<float>.Zero);
+    }
 }

@@ -45,11 +45,19 @@ public abstract unsafe class WeightKernel
 
     /// <summary>
     /// One full tile of the size <see cref="TileFor"/> gives for the same path and <paramref name="tokens"/> (the
-    /// product's token count): y[t * yStride + r] = row r · activations t, rows
-    /// <paramref name="rowStride"/> bytes apart, activation rows <paramref name="activationStride"/> bytes apart.
+    /// product's token count): y[t * yStride + r] = row r · activations t, rows <paramref name="rowStride"/> bytes
+    /// apart, activation rows <paramref name="activationStride"/> bytes apart. A 1 x 1 tile is one dot product.
     /// </summary>
-    public virtual void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens) =>
-        y[0] = Dot(row, activations, n, path);
+    public void DotTile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path, int tokens)
+    {
+        var (rows, columns) = TileFor(path, tokens);
+        if (rows * columns > 1) Tile(row, rowStride, activations, activationStride, n, y, yStride, path);
+        else y[0] = Dot(row, activations, n, path);
+    }
+
+    /// <summary>The register tile itself; called only for a path and token count whose <see cref="TileFor"/> is larger than 1 x 1.</summary>
+    protected virtual void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+        throw new NotSupportedException($"{Type} has no register tile on {path}.");
 
     public static IEnumerable<GgmlType> SupportedTypes => Kernels.Keys;
 
