@@ -36,7 +36,9 @@ internal static class ModelCache
             var entry = new MemoryCacheEntryOptions { Priority = CacheItemPriority.NeverRemove };
             entry.RegisterPostEvictionCallback(static (k, v, _, _) =>
             {
-                Loaded.TryRemove((ModelKey)k, out _);
+                // Callbacks run later on the thread pool: by then the same key may hold a newly loaded model,
+                // so only the entry of the evicted model itself is removed.
+                Loaded.TryRemove(new KeyValuePair<ModelKey, LlamaModel>((ModelKey)k, (LlamaModel)v!));
                 ((LlamaModel)v!).Dispose();
             });
             Loaded[key] = model;
@@ -57,7 +59,7 @@ internal static class ModelCache
         if (key is null) return false;
         Cache.Remove(key);
         // Post-eviction callbacks run on the thread pool; make removal visible at once.
-        Loaded.TryRemove(key, out _);
+        Loaded.TryRemove(new KeyValuePair<ModelKey, LlamaModel>(key, model));
         model.Dispose();
         return true;
     }
