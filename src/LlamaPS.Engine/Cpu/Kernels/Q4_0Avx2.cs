@@ -21,12 +21,14 @@ internal static unsafe class Q4_0Avx2
     public static float Dot(byte* w, byte* a, int n)
     {
         int nb = n / 32;
+        byte* zero = stackalloc byte[WBytes];
         Vector256<float> c = default;
         for (int b = 0; b < nb; b += 2)
         {
-            var (lo, hi) = Unpack(w + b * WBytes, nb - b);
+            byte* w0 = w + b * WBytes, second = b + 1 < nb ? w0 + WBytes : zero;
+            var (lo, hi) = Unpack(w0, second);
             byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
-            Vector256<float> scale = Scales(w + b * WBytes, nb - b) * Vector256.Load((float*)(pair + Q8_0Pairs.ScaleOffset));
+            Vector256<float> scale = Scales(w0, second) * Vector256.Load((float*)(pair + Q8_0Pairs.ScaleOffset));
             c = Fma.MultiplyAdd(Products(lo, hi, pair, Offsets(pair)), scale, c);
         }
         return Vector256.Sum(c);
@@ -37,13 +39,16 @@ internal static unsafe class Q4_0Avx2
     public static void Gemm2x4(byte* w, long rowStride, byte* a, long aStride, int n, float* y, long yStride)
     {
         int nb = n / 32;
+        byte* zero = stackalloc byte[WBytes];
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
         for (int b = 0; b < nb; b += 2)
         {
             byte* w0 = w + b * WBytes, w1 = w0 + rowStride;
-            var (lo0, hi0) = Unpack(w0, nb - b);
-            var (lo1, hi1) = Unpack(w1, nb - b);
-            Vector256<float> s0 = Scales(w0, nb - b), s1 = Scales(w1, nb - b);
+            bool full = b + 1 < nb;
+            byte* second0 = full ? w0 + WBytes : zero, second1 = full ? w1 + WBytes : zero;
+            var (lo0, hi0) = Unpack(w0, second0);
+            var (lo1, hi1) = Unpack(w1, second1);
+            Vector256<float> s0 = Scales(w0, second0), s1 = Scales(w1, second1);
             byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
             Token(pair, lo0, hi0, s0, lo1, hi1, s1, ref c00, ref c10);
             Token(pair + aStride, lo0, hi0, s0, lo1, hi1, s1, ref c01, ref c11);
@@ -79,23 +84,17 @@ internal static unsafe class Q4_0Avx2
         return Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(s16, Vector256.Create((short)1)) - offsets);
     }
 
-    // The nibbles of blocks b and b+1, or of b alone when it is the row's last block. The two cases are separate
-    // branches on purpose: a conditional load folded into a select would read past the end of the row.
+    // The nibbles of two blocks; a row with an odd block count pairs its last block with a zero block (scale 0),
+    // so no load ever reaches past the row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<byte> Low, Vector256<byte> High) Unpack(byte* w0, int blocksLeft)
+    private static (Vector256<byte> Low, Vector256<byte> High) Unpack(byte* first, byte* second)
     {
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
-        Vector256<byte> q;
-        if (blocksLeft > 1) q = Vector256.Create(Vector128.Load(w0 + 2), Vector128.Load(w0 + WBytes + 2));
-        else q = Vector256.Create(Vector128.Load(w0 + 2), Vector128<byte>.Zero);
+        Vector256<byte> q = Vector256.Create(Vector128.Load(first + 2), Vector128.Load(second + 2));
         return (q & m4, Avx2.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & m4);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Scales(byte* w0, int blocksLeft)
-    {
-        float d0 = Fp16.HalfToSingle(*(ushort*)w0);
-        if (blocksLeft > 1) return Vector256.Create(Vector128.Create(d0), Vector128.Create(Fp16.HalfToSingle(*(ushort*)(w0 + WBytes))));
-        return Vector256.Create(Vector128.Create(d0), Vector128<float>.Zero);
-    }
+    private static Vector256<float> Scales(byte* first, byte* second) =>
+        Vector256.Create(Vector128.Create(Fp16.HalfToSingle(*(ushort*)first)), Vector128.Create(Fp16.HalfToSingle(*(ushort*)second)));
 }

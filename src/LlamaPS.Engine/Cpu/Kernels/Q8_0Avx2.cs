@@ -20,12 +20,14 @@ internal static unsafe class Q8_0Avx2
     public static float Dot(byte* w, byte* a, int n)
     {
         int nb = n / 32;
+        byte* zero = stackalloc byte[WBytes];
         Vector256<float> c = default;
         for (int b = 0; b < nb; b += 2)
         {
-            var (lo, hi) = Gather(w + b * WBytes, nb - b);
+            byte* w0 = w + b * WBytes, second = b + 1 < nb ? w0 + WBytes : zero;
+            var (lo, hi) = Gather(w0, second);
             byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
-            Vector256<float> scale = Scales(w + b * WBytes, nb - b) * Vector256.Load((float*)(pair + Q8_0Pairs.ScaleOffset));
+            Vector256<float> scale = Scales(w0, second) * Vector256.Load((float*)(pair + Q8_0Pairs.ScaleOffset));
             c = Fma.MultiplyAdd(Products(lo, Avx2.Abs(lo), hi, Avx2.Abs(hi), pair), scale, c);
         }
         return Vector256.Sum(c);
@@ -36,14 +38,17 @@ internal static unsafe class Q8_0Avx2
     public static void Gemm2x4(byte* w, long rowStride, byte* a, long aStride, int n, float* y, long yStride)
     {
         int nb = n / 32;
+        byte* zero = stackalloc byte[WBytes];
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
         for (int b = 0; b < nb; b += 2)
         {
             byte* w0 = w + b * WBytes, w1 = w0 + rowStride;
-            var (lo0, hi0) = Gather(w0, nb - b);
-            var (lo1, hi1) = Gather(w1, nb - b);
+            bool full = b + 1 < nb;
+            byte* second0 = full ? w0 + WBytes : zero, second1 = full ? w1 + WBytes : zero;
+            var (lo0, hi0) = Gather(w0, second0);
+            var (lo1, hi1) = Gather(w1, second1);
             Vector256<byte> ulo0 = Avx2.Abs(lo0), uhi0 = Avx2.Abs(hi0), ulo1 = Avx2.Abs(lo1), uhi1 = Avx2.Abs(hi1);
-            Vector256<float> s0 = Scales(w0, nb - b), s1 = Scales(w1, nb - b);
+            Vector256<float> s0 = Scales(w0, second0), s1 = Scales(w1, second1);
             byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
             Token(pair, lo0, ulo0, hi0, uhi0, s0, lo1, ulo1, hi1, uhi1, s1, ref c00, ref c10);
             Token(pair + aStride, lo0, ulo0, hi0, uhi0, s0, lo1, ulo1, hi1, uhi1, s1, ref c01, ref c11);
@@ -75,23 +80,14 @@ internal static unsafe class Q8_0Avx2
         return Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(plo, ones) + Avx2.MultiplyAddAdjacent(phi, ones));
     }
 
-    // Values 0-15 and 16-31 of blocks b and b+1, or of b alone when it is the row's last block. The two cases are
-    // separate branches on purpose: a conditional load folded into a select would read past the end of the row.
+    // Values 0-15 and 16-31 of two blocks; a row with an odd block count pairs its last block with a zero block
+    // (its scale 0, its activations absent), so no load ever reaches past the row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<sbyte> Low, Vector256<sbyte> High) Gather(byte* w0, int blocksLeft)
-    {
-        if (blocksLeft > 1)
-            return (Vector256.Create(Vector128.Load((sbyte*)(w0 + 2)), Vector128.Load((sbyte*)(w0 + WBytes + 2))),
-                    Vector256.Create(Vector128.Load((sbyte*)(w0 + 18)), Vector128.Load((sbyte*)(w0 + WBytes + 18))));
-        return (Vector256.Create(Vector128.Load((sbyte*)(w0 + 2)), Vector128<sbyte>.Zero),
-                Vector256.Create(Vector128.Load((sbyte*)(w0 + 18)), Vector128<sbyte>.Zero));
-    }
+    private static (Vector256<sbyte> Low, Vector256<sbyte> High) Gather(byte* first, byte* second) =>
+        (Vector256.Create(Vector128.Load((sbyte*)(first + 2)), Vector128.Load((sbyte*)(second + 2))),
+         Vector256.Create(Vector128.Load((sbyte*)(first + 18)), Vector128.Load((sbyte*)(second + 18))));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Scales(byte* w0, int blocksLeft)
-    {
-        float d0 = Fp16.HalfToSingle(*(ushort*)w0);
-        if (blocksLeft > 1) return Vector256.Create(Vector128.Create(d0), Vector128.Create(Fp16.HalfToSingle(*(ushort*)(w0 + WBytes))));
-        return Vector256.Create(Vector128.Create(d0), Vector128<float>.Zero);
-    }
+    private static Vector256<float> Scales(byte* first, byte* second) =>
+        Vector256.Create(Vector128.Create(Fp16.HalfToSingle(*(ushort*)first)), Vector128.Create(Fp16.HalfToSingle(*(ushort*)second)));
 }
