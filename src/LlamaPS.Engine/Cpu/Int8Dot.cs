@@ -34,11 +34,4 @@ internal static class Int8Dot
         Vector128<short> hi = Vector128.WidenUpper(x) * Vector128.WidenUpper(y);
         return Vector128.WidenLower(lo) + Vector128.WidenUpper(lo) + Vector128.WidenLower(hi) + Vector128.WidenUpper(hi);
     }
-
-    public static unsafe int Scalar(sbyte* x, sbyte* y, int n)
-    {
-        int sum = 0;
-        for (int i = 0; i < n; i++) sum += x[i] * y[i];
-        return sum;
-    }
 }
