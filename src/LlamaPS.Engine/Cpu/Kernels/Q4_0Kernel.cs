@@ -20,7 +20,7 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        SimdPath.Avx2 => Q4_0Avx2.Dot(row, activations, n),
+        SimdPath.Avx2 => Q8_0PairsAvx2<Q4_0Avx2>.Dot(row, activations, n),
         SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128DotPairs(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
@@ -28,7 +28,7 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (2, 4) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
-        Q4_0Avx2.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
+        Q8_0PairsAvx2<Q4_0Avx2>.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using LlamaPS.Engine.Quants;
+
+namespace LlamaPS.Engine.Cpu.Kernels;
+
+/// <summary>
+/// AVX2 dot product and 2-row x 4-token GEMM tile for blocks taken two at a time against
+/// <see cref="ActivationFormat.Q8_0Pairs"/> activations (see <see cref="IQ8_0PairsBlock"/>): the activations come
+/// pre-arranged, so each step is plain loads, the block type's products, and one multiply-add with the scales.
+/// A row with an odd block count pairs its last block with a zero block (scale 0), so no load reaches past the row.
+/// One token reads one row at a time (sequential streams prefetch best); the tile shares each unpacked weight pair
+/// between 4 tokens and each activation load between 2 rows.
+/// </summary>
+internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0PairsBlock
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Dot(byte* w, byte* a, int n)
+    {
+        int nb = n / 32;
+        byte* zero = stackalloc byte[TBlock.BlockBytes];
+        Vector256<float> c = default;
+        for (int b = 0; b < nb; b += 2)
+        {
+            byte* w0 = w + b * TBlock.BlockBytes, second = b + 1 < nb ? w0 + TBlock.BlockBytes : zero;
+            byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
+            WeightPair q = TBlock.Load(w0, second);
+            c = Fma.MultiplyAdd(TBlock.Products(q, pair), Scales(w0, second) * ActivationScales(pair), c);
+        }
+        return Vector256.Sum(c);
+    }
+
+    /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (activation rows <paramref name="aStride"/> bytes apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gemm2x4(byte* w, long rowStride, byte* a, long aStride, int n, float* y, long yStride)
+    {
+        int nb = n / 32;
+        byte* zero = stackalloc byte[TBlock.BlockBytes];
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+        for (int b = 0; b < nb; b += 2)
+        {
+            byte* w0 = w + b * TBlock.BlockBytes, w1 = w0 + rowStride;
+            bool full = b + 1 < nb;
+            byte* second0 = full ? w0 + TBlock.BlockBytes : zero, second1 = full ? w1 + TBlock.BlockBytes : zero;
+            WeightPair q0 = TBlock.Load(w0, second0), q1 = TBlock.Load(w1, second1);
+            Vector256<float> s0 = Scales(w0, second0), s1 = Scales(w1, second1);
+            byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
+            Token(pair, q0, s0, q1, s1, ref c00, ref c10);
+            Token(pair + aStride, q0, s0, q1, s1, ref c01, ref c11);
+            Token(pair + 2 * aStride, q0, s0, q1, s1, ref c02, ref c12);
+            Token(pair + 3 * aStride, q0, s0, q1, s1, ref c03, ref c13);
+        }
+        y[0] = Vector256.Sum(c00); y[1] = Vector256.Sum(c10);
+        y[yStride] = Vector256.Sum(c01); y[yStride + 1] = Vector256.Sum(c11);
+        y[2 * yStride] = Vector256.Sum(c02); y[2 * yStride + 1] = Vector256.Sum(c12);
+        y[3 * yStride] = Vector256.Sum(c03); y[3 * yStride + 1] = Vector256.Sum(c13);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Token(byte* pair, in WeightPair q0, Vector256<float> s0, in WeightPair q1, Vector256<float> s1, ref Vector256<float> c0, ref Vector256<float> c1)
+    {
+        Vector256<float> da = ActivationScales(pair);
+        c0 = Fma.MultiplyAdd(TBlock.Products(q0, pair), s0 * da, c0);
+        c1 = Fma.MultiplyAdd(TBlock.Products(q1, pair), s1 * da, c1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ActivationScales(byte* pair) => Vector256.Load((float*)(pair + Q8_0Pairs.ScaleOffset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Scales(byte* first, byte* second) =>
+        Vector256.Create(Vector128.Create(Fp16.HalfToSingle(*(ushort*)first)), Vector128.Create(Fp16.HalfToSingle(*(ushort*)second)));
+}
