@@ -20,15 +20,24 @@ internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0P
     {
         int nb = n / 32;
         byte* zero = stackalloc byte[TBlock.BlockBytes];
-        Vector256<float> c = default;
-        for (int b = 0; b < nb; b += 2)
+        // Two accumulators, two pairs a step: the multiply-adds of consecutive pairs need not wait for each other.
+        Vector256<float> c0 = default, c1 = default;
+        int b = 0;
+        for (; b + 4 <= nb; b += 4)
+        {
+            byte* w0 = w + b * TBlock.BlockBytes, w2 = w0 + 2 * TBlock.BlockBytes;
+            byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
+            c0 = Fma.MultiplyAdd(TBlock.Products(TBlock.Load(w0, w0 + TBlock.BlockBytes), pair), Scales(w0, w0 + TBlock.BlockBytes) * ActivationScales(pair), c0);
+            c1 = Fma.MultiplyAdd(TBlock.Products(TBlock.Load(w2, w2 + TBlock.BlockBytes), pair + Q8_0Pairs.PairBytes),
+                                 Scales(w2, w2 + TBlock.BlockBytes) * ActivationScales(pair + Q8_0Pairs.PairBytes), c1);
+        }
+        for (; b < nb; b += 2)
         {
             byte* w0 = w + b * TBlock.BlockBytes, second = b + 1 < nb ? w0 + TBlock.BlockBytes : zero;
             byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
-            WeightPair q = TBlock.Load(w0, second);
-            c = Fma.MultiplyAdd(TBlock.Products(q, pair), Scales(w0, second) * ActivationScales(pair), c);
+            c0 = Fma.MultiplyAdd(TBlock.Products(TBlock.Load(w0, second), pair), Scales(w0, second) * ActivationScales(pair), c0);
         }
-        return Vector256.Sum(c);
+        return Vector256.Sum(c0 + c1);
     }
 
     /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (activation rows <paramref name="aStride"/> bytes apart).</summary>
