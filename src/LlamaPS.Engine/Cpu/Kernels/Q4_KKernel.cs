@@ -73,18 +73,27 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
         {
             w[b].Unpack(q);
-            var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
-            int isum = 0, msum = 0;
-            for (int s = 0; s < 8; s++)
-            {
-                int ssum = 0;
-                for (int i = 0; i < 32; i++) ssum += q[s * 32 + i] * a[b].Qs[s * 32 + i];
-                isum += (byte)(sc >> (8 * s)) * ssum;
-                msum += (byte)(mn >> (8 * s)) * (a[b].BSums[2 * s] + a[b].BSums[2 * s + 1]);
-            }
-            sum += Fp16.HalfToSingle(w[b].D) * a[b].D * isum - Fp16.HalfToSingle(w[b].DMin) * a[b].D * msum;
+            sum += ScaleMinBlock(q, w[b].Scales, w[b].D, w[b].DMin, a + b);
         }
         return sum;
+    }
+
+    /// <summary>
+    /// ggml's scalar expression for one super-block of the scale-and-minimum K-quants (Q4_K, Q5_K), given its
+    /// unpacked values: d * d_a * sum_s scale_s * sum(q * q_a) - dmin * d_a * sum_s min_s * (group sums of s).
+    /// </summary>
+    internal static float ScaleMinBlock(ReadOnlySpan<sbyte> q, byte* packedScales, ushort d, ushort dmin, BlockQ8_K* a)
+    {
+        var (sc, mn) = BlockQ4_K.ScalesAndMins(packedScales);
+        int isum = 0, msum = 0;
+        for (int s = 0; s < 8; s++)
+        {
+            int ssum = 0;
+            for (int i = 0; i < 32; i++) ssum += q[s * 32 + i] * a->Qs[s * 32 + i];
+            isum += (byte)(sc >> (8 * s)) * ssum;
+            msum += (byte)(mn >> (8 * s)) * (a->BSums[2 * s] + a->BSums[2 * s + 1]);
+        }
+        return Fp16.HalfToSingle(d) * a->D * isum - Fp16.HalfToSingle(dmin) * a->D * msum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

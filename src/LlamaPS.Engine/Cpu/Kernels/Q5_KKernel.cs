@@ -32,16 +32,7 @@ internal sealed unsafe class Q5_KKernel : WeightKernel
         for (int b = 0; b < n / BlockQ5_K.Elements; b++)
         {
             w[b].Unpack(q);
-            var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
-            int isum = 0, msum = 0;
-            for (int s = 0; s < 8; s++)
-            {
-                int ssum = 0;
-                for (int i = 0; i < 32; i++) ssum += q[s * 32 + i] * a[b].Qs[s * 32 + i];
-                isum += (byte)(sc >> (8 * s)) * ssum;
-                msum += (byte)(mn >> (8 * s)) * (a[b].BSums[2 * s] + a[b].BSums[2 * s + 1]);
-            }
-            sum += Fp16.HalfToSingle(w[b].D) * a[b].D * isum - Fp16.HalfToSingle(w[b].DMin) * a[b].D * msum;
+            sum += Q4_KKernel.ScaleMinBlock(q, w[b].Scales, w[b].D, w[b].DMin, a + b);
         }
         return sum;
     }
