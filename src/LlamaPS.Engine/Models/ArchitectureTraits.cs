@@ -47,6 +47,7 @@ internal sealed record ArchitectureTraits
         new() { Name = "qwen2", RopeStyle = RopeStyle.Neox, QkvBias = true },
         new() { Name = "qwen3", RopeStyle = RopeStyle.Neox, QkNorm = true },
         new() { Name = "phi3", RopeStyle = RopeStyle.Neox, SlidingWindowPeriod = null },
+        new() { Name = "gemma", RopeStyle = RopeStyle.Neox, Activation = FeedForwardActivation.GeluTanh, ScalesEmbedding = true },
         new()
         {
             Name = "gemma2", RopeStyle = RopeStyle.Neox, NormPlacement = NormPlacement.PreAndPost,
