@@ -1,10 +1,11 @@
 using System.Numerics.Tensors;
 using LlamaPS.Engine.Inference;
+using LlamaPS.Engine.Models;
 
 namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
-/// The forward pass on the CPU for one sequence, doing what the <see cref="Models.ModelConfig"/> says (q/k norms,
+/// The forward pass on the CPU for one sequence, doing what the <see cref="ModelConfig"/> says (q/k norms,
 /// post-norms, activation, soft-caps, windows, RoPE per layer) whatever the architecture. A prompt is evaluated in
 /// batches of up to <see cref="MaxBatch"/> tokens, every matrix product covering the whole batch; generation is the
 /// 1-token case.
@@ -15,7 +16,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     public const int MaxBatch = 256;
 
     private readonly CpuBackend _b;
-    private readonly Models.ModelConfig _c;
+    private readonly ModelConfig _c;
     private readonly KvCache _cache;
     private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits, _attnScratch;
     private readonly NativeBuffer<byte> _scratch;
@@ -85,7 +86,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
         for (int l = 0; l < _b.Layers.Count; l++)
         {
             CpuLayer L = _b.Layers[l];
-            Models.LayerAttention A = _c.Layers[l];
+            LayerAttention A = _c.Layers[l];
             // Attention: xb = norm(x); q, k, v = W xb (+ b); q, k normed per head if so; rotate q, k; cache k, v;
             // att = attention; xb = Wo att, normed again if so; x += xb.
             RmsNorm.Compute(x, L.AttnNorm, xb, n, dim, eps);
@@ -106,7 +107,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
             var attention = new AttentionParameters(heads, kvHeads, headDim, _c.AttentionScale, _c.AttentionSoftCap, A.SlidingWindow);
             Attention.Compute(q, _cache, l, att, pos, n, attention, pool, _attnScratch);
             MatMul.Compute(L.Wo, att, xb, n, pool, _scratch);
-            if (_c.NormPlacement == Models.NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostAttnNorm, xb, n, dim, eps);
+            if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostAttnNorm, xb, n, dim, eps);
             Add(x, xb, (long)n * dim);
 
             // Feed-forward: xb = Down(act(Gate xb) * Up xb) with xb = norm(x), normed again if so; x += xb.
@@ -115,7 +116,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
             MatMul.Compute(L.Up, xb, up, n, pool, _scratch);
             GatedActivation.Compute(_c.Activation, gate, up, (long)n * _c.FeedForwardLength);
             MatMul.Compute(L.Down, gate, xb, n, pool, _scratch);
-            if (_c.NormPlacement == Models.NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostFfnNorm, xb, n, dim, eps);
+            if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostFfnNorm, xb, n, dim, eps);
             Add(x, xb, (long)n * dim);
         }
 
