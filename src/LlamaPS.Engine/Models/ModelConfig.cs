@@ -88,7 +88,10 @@ public sealed record ModelConfig
             FreqBase = freqBase,
             FreqScale = freqScale,
             // ggml multiplies cos and sin by attn_factor, and by YaRN's 1 + 0.1 ln(factor) when YaRN extrapolates.
-            MagnitudeScale = Float("rope.scaling.attn_factor", 1f) * (scaling.Yarn && freqScale < 1 ? 1 + 0.1f * MathF.Log(1 / freqScale) : 1),
+            MagnitudeScale = Float("rope.scaling.attn_factor", 1f)
+                * (scaling.Yarn && freqScale < 1 ? 1 + 0.1f * MathF.Log(1 / freqScale) : 1),
+            // The betas default to llama.cpp's (and the YaRN paper's) 32 and 1; converters write them only when the
+            // Hugging Face config sets others.
             Yarn = scaling.Yarn
                 ? YarnRamp.For(ropeDims, originalContext, freqBase, Float("rope.scaling.yarn_beta_fast", 32f), Float("rope.scaling.yarn_beta_slow", 1f))
                 : null,
@@ -141,8 +144,9 @@ public sealed record ModelConfig
         if (type is not ("none" or "linear" or "yarn" or "longrope"))
             throw new UnsupportedModelException(file.Path, UnsupportedFeature.RopeScaling, type,
                 $"RoPE scaling '{type}' is not supported (supported: none, linear, yarn, longrope).");
-        float factor = (float)(file.Metadata.GetFloat(key("rope.scaling.factor")) ?? 0);
-        if (factor < 0) throw new InvalidDataException($"{file.Path}: metadata '{key("rope.scaling.factor")}' = {factor} is negative.");
+        // rope.scale_linear is the factor's older key, which llama.cpp still reads.
+        float factor = (float)(file.Metadata.GetFloat(key("rope.scaling.factor")) ?? file.Metadata.GetFloat(key("rope.scale_linear")) ?? 0);
+        if (factor < 0) throw new InvalidDataException($"{file.Path}: the RoPE scaling factor {factor} is negative.");
         return (type == "none" || factor == 0 ? 1f : 1f / factor, type == "yarn");
     }
 

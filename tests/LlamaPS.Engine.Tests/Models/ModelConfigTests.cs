@@ -60,6 +60,17 @@ public class ModelConfigTests
     }
 
     [Theory]
+    [InlineData("linear", "llama.rope.scaling.factor", 0.25f)]
+    [InlineData("linear", "llama.rope.scale_linear", 0.25f)]
+    [InlineData("none", "llama.rope.scaling.factor", 1f)]
+    public void LinearScalingDividesPositionsByTheFactorUnderEitherKey(string type, string factorKey, float freqScale)
+    {
+        var c = ConfigOf("llama", extra: [("llama.rope.scaling.type", type), (factorKey, 4f)]);
+        Assert.Equal(freqScale, c.Rope.FreqScale);
+        Assert.All(c.Layers, l => Assert.Same(c.Rope, l.Rope));
+    }
+
+    [Theory]
     [InlineData("gemma2", 42, 2304, 8, 256, 256)]   // Gemma 2 9B: head size
     [InlineData("gemma2", 46, 4608, 32, 128, 144)]  // Gemma 2 27B: dim / heads
     [InlineData("gemma3", 34, 2560, 8, 256, 256)]   // Gemma 3 4B
