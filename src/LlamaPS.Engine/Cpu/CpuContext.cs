@@ -1,11 +1,14 @@
 using System.Numerics.Tensors;
 using LlamaPS.Engine.Inference;
+using LlamaPS.Engine.Models;
 
 namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
-/// The llama/qwen2 forward pass on the CPU for one sequence. A prompt is evaluated in batches of up to
-/// <see cref="MaxBatch"/> tokens, every matrix product covering the whole batch; generation is the 1-token case.
+/// The forward pass on the CPU for one sequence, doing what the <see cref="ModelConfig"/> says (q/k norms,
+/// post-norms, activation, soft-caps, windows, RoPE per layer) whatever the architecture. A prompt is evaluated in
+/// batches of up to <see cref="MaxBatch"/> tokens, every matrix product covering the whole batch; generation is the
+/// 1-token case.
 /// Buffers, all [batch, width]: x and xb [B, dim], q and att [B, qDim], k and v [B, kvDim], gate and up [B, ffn].
 /// </summary>
 internal sealed unsafe class CpuContext : IInferenceContext
@@ -13,10 +16,11 @@ internal sealed unsafe class CpuContext : IInferenceContext
     public const int MaxBatch = 256;
 
     private readonly CpuBackend _b;
-    private readonly Models.ModelConfig _c;
+    private readonly ModelConfig _c;
     private readonly KvCache _cache;
     private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits, _attnScratch;
     private readonly NativeBuffer<byte> _scratch;
+    private readonly float* _ropeFactors; // [ropeDims / 2] or null
 
     public CpuContext(CpuBackend backend, int contextLength)
     {
@@ -39,6 +43,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
             foreach (var m in l.Matrices)
                 scratch = Math.Max(scratch, MatMul.ScratchBytes(m, MaxBatch));
         _scratch = new(scratch);
+        _ropeFactors = backend.RopeFactors(contextLength);
     }
 
     public int ContextLength { get; }
@@ -70,40 +75,56 @@ internal sealed unsafe class CpuContext : IInferenceContext
         var pool = _b.Pool;
 
         for (int t = 0; t < n; t++)
-            _b.TokenEmbedding.Kernel.DequantizeRow(_b.TokenEmbedding.Row(tokens[t]), new Span<float>(x + (long)t * dim, dim));
+        {
+            var row = new Span<float>(x + (long)t * dim, dim);
+            _b.TokenEmbedding.Kernel.DequantizeRow(_b.TokenEmbedding.Row(tokens[t]), row);
+            if (_c.EmbeddingScale != 1f) TensorPrimitives.Multiply(row, _c.EmbeddingScale, row);
+        }
 
+        int heads = _c.HeadCount, kvHeads = _c.HeadCountKv, headDim = _c.HeadDim;
+        float eps = _c.RmsEpsilon;
         for (int l = 0; l < _b.Layers.Count; l++)
         {
             CpuLayer L = _b.Layers[l];
-            // Attention: xb = norm(x); q, k, v = W xb (+ b); rotate q, k; cache k, v; att = attention; x += Wo att.
-            RmsNorm.Compute(x, L.AttnNorm, xb, n, dim, _c.RmsEpsilon);
+            LayerAttention A = _c.Layers[l];
+            // Attention: xb = norm(x); q, k, v = W xb (+ b); q, k normed per head if so; rotate q, k; cache k, v;
+            // att = attention; xb = Wo att, normed again if so; x += xb.
+            RmsNorm.Compute(x, L.AttnNorm, xb, n, dim, eps);
             MatMul.Compute(L.Wq, xb, q, n, pool, _scratch);
             MatMul.Compute(L.Wk, xb, k, n, pool, _scratch);
             MatMul.Compute(L.Wv, xb, v, n, pool, _scratch);
             AddBias(q, L.Bq, n, _c.QueryDim);
             AddBias(k, L.Bk, n, _c.KvDim);
             AddBias(v, L.Bv, n, _c.KvDim);
-            var style = _c.RopeNeox ? RopeStyle.Neox : RopeStyle.Normal;
-            Rope.Apply(q, n, _c.HeadCount, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, style);
-            Rope.Apply(k, n, _c.HeadCountKv, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, style);
+            if (_c.HasQkNorm)
+            {
+                RmsNorm.Compute(q, L.QNorm, q, n * heads, headDim, eps);
+                RmsNorm.Compute(k, L.KNorm, k, n * kvHeads, headDim, eps);
+            }
+            Rope.Apply(q, n, heads, headDim, pos, A.Rope, _ropeFactors);
+            Rope.Apply(k, n, kvHeads, headDim, pos, A.Rope, _ropeFactors);
             _cache.Store(l, pos, n, k, v);
-            Attention.Compute(q, _cache, l, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pool, _attnScratch);
+            var attention = new AttentionParameters(heads, kvHeads, headDim, _c.AttentionScale, _c.AttentionSoftCap, A.SlidingWindow);
+            Attention.Compute(q, _cache, l, att, pos, n, attention, pool, _attnScratch);
             MatMul.Compute(L.Wo, att, xb, n, pool, _scratch);
+            if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostAttnNorm, xb, n, dim, eps);
             Add(x, xb, (long)n * dim);
 
-            // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x).
-            RmsNorm.Compute(x, L.FfnNorm, xb, n, dim, _c.RmsEpsilon);
+            // Feed-forward: xb = Down(act(Gate xb) * Up xb) with xb = norm(x), normed again if so; x += xb.
+            RmsNorm.Compute(x, L.FfnNorm, xb, n, dim, eps);
             MatMul.Compute(L.Gate, xb, gate, n, pool, _scratch);
             MatMul.Compute(L.Up, xb, up, n, pool, _scratch);
-            SwiGlu.Compute(gate, up, (long)n * _c.FeedForwardLength);
+            GatedActivation.Compute(_c.Activation, gate, up, (long)n * _c.FeedForwardLength);
             MatMul.Compute(L.Down, gate, xb, n, pool, _scratch);
+            if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostFfnNorm, xb, n, dim, eps);
             Add(x, xb, (long)n * dim);
         }
 
         // Only the last token's logits are needed: norm it alone and project to the vocabulary.
         float* last = x + (long)(n - 1) * dim;
-        RmsNorm.Compute(last, _b.OutputNorm, xb, 1, dim, _c.RmsEpsilon);
+        RmsNorm.Compute(last, _b.OutputNorm, xb, 1, dim, eps);
         MatMul.Compute(_b.Output, xb, _logits.Pointer, 1, pool, _scratch);
+        if (_c.FinalLogitSoftCap > 0) SoftCap.Apply(_logits.Pointer, _c.VocabSize, _c.FinalLogitSoftCap);
     }
 
     private static void AddBias(float* y, float* bias, int rows, int width)

@@ -7,9 +7,10 @@ public enum UnsupportedFeature
     TensorType,
     Tokenizer,
     Tensor,
+    RopeScaling,
 }
 
-/// <summary>A well-formed GGUF that holds something this engine cannot run: an architecture, a tensor type, a tokenizer.</summary>
+/// <summary>A well-formed GGUF that holds something this engine cannot run: an architecture, a tensor type, a tokenizer, a RoPE scaling.</summary>
 public sealed class UnsupportedModelException : Exception
 {
     public UnsupportedModelException(string path, UnsupportedFeature feature, string name, string message)
@@ -22,6 +23,6 @@ public sealed class UnsupportedModelException : Exception
 
     public string FilePath { get; }
     public UnsupportedFeature Feature { get; }
-    /// <summary>The architecture, type or tokenizer name that is not supported.</summary>
+    /// <summary>The architecture, type, tokenizer or RoPE scaling name that is not supported.</summary>
     public string Name { get; }
 }
