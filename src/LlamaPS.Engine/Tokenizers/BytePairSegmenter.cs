@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LlamaPS.Engine.Tokenizers;
 
 /// <summary>
@@ -11,7 +13,12 @@ namespace LlamaPS.Engine.Tokenizers;
 internal sealed class BytePairSegmenter
 {
     private readonly int _tokenCount;
-    private readonly Dictionary<long, Merge> _merges;
+    /// <summary>
+    /// (left id, right id) to the rule's rank and result: open addressing with linear probing over a power-of-two table
+    /// at most half full, each entry 16 bytes, so that a lookup mostly touches one cache line. An empty entry has rank -1.
+    /// </summary>
+    private readonly MergeEntry[] _merges;
+    private readonly int _mergeMask;
     /// <summary>The symbol of each byte: the id of its alphabet character, or -1 when no token or rule names it.</summary>
     private readonly int[] _byteSymbols;
 
@@ -29,7 +36,11 @@ internal sealed class BytePairSegmenter
             return id;
         }
 
-        _merges = new Dictionary<long, Merge>(merges.Count);
+        int size = 16;
+        while (size < merges.Count * 2) size <<= 1;
+        _merges = new MergeEntry[size];
+        _mergeMask = size - 1;
+        Array.Fill(_merges, new MergeEntry(0, -1, 0));
         char[] joined = new char[64];
         for (int rank = 0; rank < merges.Count; rank++)
         {
@@ -47,7 +58,9 @@ internal sealed class BytePairSegmenter
             rule.AsSpan(0, space).CopyTo(joined);
             rule.AsSpan(space + 1).CopyTo(joined.AsSpan(space));
             // The first rule for a pair wins, as in llama.cpp's map.
-            _merges.TryAdd(PairKey(leftId, rightId), new Merge(rank, SymbolOf(joined.AsSpan(0, length))));
+            long key = PairKey(leftId, rightId);
+            ref MergeEntry entry = ref _merges[FindSlot(key)];
+            if (entry.Rank < 0) entry = new MergeEntry(key, rank, SymbolOf(joined.AsSpan(0, length)));
         }
 
         _byteSymbols = new int[256];
@@ -59,17 +72,21 @@ internal sealed class BytePairSegmenter
     }
 
     /// <summary>Appends the tokens of one word, given as its UTF-8 bytes, to <paramref name="output"/>.</summary>
-    public void Segment(ReadOnlySpan<byte> utf8, List<int> output)
+    /// <param name="workspace">Scratch memory, reused from word to word by one caller at a time.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per word; tiering up mid-text would come too late
+    public void Segment(ReadOnlySpan<byte> utf8, List<int> output, Workspace workspace)
     {
         if (utf8.IsEmpty) return;
-        var symbols = new Symbol[utf8.Length];
-        for (int i = 0; i < symbols.Length; i++)
+        if (workspace.Symbols.Length < utf8.Length) workspace.Symbols = new Symbol[Math.Max(utf8.Length, workspace.Symbols.Length * 2)];
+        Symbol[] symbols = workspace.Symbols;
+        for (int i = 0; i < utf8.Length; i++)
         {
-            symbols[i] = new Symbol(_byteSymbols[utf8[i]], i, 1, i - 1, i + 1 == symbols.Length ? -1 : i + 1);
+            symbols[i] = new Symbol(_byteSymbols[utf8[i]], i, 1, i - 1, i + 1 == utf8.Length ? -1 : i + 1);
         }
 
-        var queue = new PriorityQueue<Candidate, long>(symbols.Length);
-        for (int i = 1; i < symbols.Length; i++) TryQueue(symbols, i - 1, i, queue);
+        PriorityQueue<Candidate, long> queue = workspace.Queue;
+        queue.Clear();
+        for (int i = 1; i < utf8.Length; i++) TryQueue(symbols, i - 1, i, queue);
 
         while (queue.TryDequeue(out var candidate, out _))
         {
@@ -95,7 +112,9 @@ internal sealed class BytePairSegmenter
         if (left < 0 || right < 0) return;
         int leftId = symbols[left].Id;
         int rightId = symbols[right].Id;
-        if (leftId < 0 || rightId < 0 || !_merges.TryGetValue(PairKey(leftId, rightId), out Merge merge)) return;
+        if (leftId < 0 || rightId < 0) return;
+        MergeEntry merge = _merges[FindSlot(PairKey(leftId, rightId))];
+        if (merge.Rank < 0) return;
         // Lowest rank first, then the leftmost pair (llama.cpp's order).
         queue.Enqueue(new Candidate(left, right, leftId, rightId, merge.Merged), ((long)merge.Rank << 32) | (uint)left);
     }
@@ -121,11 +140,26 @@ internal sealed class BytePairSegmenter
 
     private static long PairKey(int leftId, int rightId) => ((long)leftId << 32) | (uint)rightId;
 
-    private readonly record struct Merge(int Rank, int Merged);
+    /// <summary>The entry of <paramref name="key"/>, or the empty one where it would go. A multiplicative hash spreads the pairs.</summary>
+    private int FindSlot(long key)
+    {
+        int slot = (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32) & _mergeMask;
+        while (_merges[slot].Rank >= 0 && _merges[slot].Key != key) slot = (slot + 1) & _mergeMask;
+        return slot;
+    }
 
-    private readonly record struct Candidate(int Left, int Right, int LeftId, int RightId, int Merged);
+    /// <summary>The symbols and candidate pairs of the word being merged, kept between words to spare allocations.</summary>
+    internal sealed class Workspace
+    {
+        internal Symbol[] Symbols = new Symbol[64];
+        internal readonly PriorityQueue<Candidate, long> Queue = new(64);
+    }
 
-    private struct Symbol(int id, int start, int length, int previous, int next)
+    private readonly record struct MergeEntry(long Key, int Rank, int Merged);
+
+    internal readonly record struct Candidate(int Left, int Right, int LeftId, int RightId, int Merged);
+
+    internal struct Symbol(int id, int start, int length, int previous, int next)
     {
         public int Id = id;
         public readonly int Start = start;

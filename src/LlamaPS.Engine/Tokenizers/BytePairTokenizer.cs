@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace LlamaPS.Engine.Tokenizers;
@@ -8,20 +8,16 @@ namespace LlamaPS.Engine.Tokenizers;
 /// llama.cpp's byte-level BPE tokenizer (<c>tokenizer.ggml.model</c> = <c>gpt2</c>): special tokens are split off
 /// first; the pre-tokenizer that <c>tokenizer.ggml.pre</c> names splits each run of text between them into words;
 /// each word's UTF-8 bytes are merged by rank (<see cref="BytePairSegmenter"/>), tokens being written in GPT-2's
-/// byte alphabet (<see cref="ByteLevelAlphabet"/>). Words seen before come from a cache of their ids.
+/// byte alphabet (<see cref="ByteLevelAlphabet"/>). A word that occurred before in the same text copies the ids it
+/// got then (<see cref="RepeatedWordTable"/>), which in running text spares most of the merging.
 /// </summary>
 public sealed class BytePairTokenizer : ITokenizer
 {
     public const string MergesKey = "tokenizer.ggml.merges";
 
-    /// <summary>Distinct words whose ids are kept; text past that is still tokenized, only not remembered.</summary>
-    private const int CacheCapacity = 1 << 17;
-
     private readonly PreTokenizer _preTokenizer;
     private readonly BytePairSegmenter _segmenter;
     private readonly TokenPieces _pieces;
-    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private int _cacheCount;
 
     /// <param name="merges">The rules of <c>tokenizer.ggml.merges</c>, "left right", highest priority first.</param>
     /// <exception cref="TokenizerException">The vocabulary names a pre-tokenizer this tokenizer does not know, or a rule is malformed.</exception>
@@ -50,6 +46,8 @@ public sealed class BytePairTokenizer : ITokenizer
         if (addSpecial && Vocabulary.AddBos) output.Add(Vocabulary.Require(SpecialToken.Bos));
 
         var words = new List<(int Start, int Length)>();
+        var repeats = new RepeatedWordTable(text);
+        var workspace = new BytePairSegmenter.Workspace();
         foreach (var fragment in SpecialTokenPartitioner.Partition(text, Vocabulary, parseSpecial))
         {
             if (fragment.IsToken)
@@ -59,7 +57,7 @@ public sealed class BytePairTokenizer : ITokenizer
             }
             words.Clear();
             _preTokenizer.Split(text, fragment.Start, fragment.Length, words);
-            foreach (var (start, length) in words) EncodeWord(text, start, length, output);
+            foreach (var (start, length) in words) EncodeWord(text, start, length, output, repeats, workspace);
         }
 
         if (addSpecial && Vocabulary.AddEos) output.Add(Vocabulary.Require(SpecialToken.Eos));
@@ -68,28 +66,26 @@ public sealed class BytePairTokenizer : ITokenizer
 
     public ReadOnlySpan<byte> GetPiece(int tokenId, bool renderSpecial) => _pieces.Get(tokenId, renderSpecial);
 
-    private void EncodeWord(string text, int start, int length, List<int> output)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per word; tiering up mid-text would come too late
+    private void EncodeWord(string text, int start, int length, List<int> output, RepeatedWordTable repeats,
+        BytePairSegmenter.Workspace workspace)
     {
-        string word = text.Substring(start, length);
-        if (_cache.TryGetValue(word, out int[]? cached))
+        if (repeats.TryGet(start, length, out int firstId, out int idCount))
         {
-            output.AddRange(cached);
+            for (int i = 0; i < idCount; i++) output.Add(output[firstId + i]);
             return;
         }
 
         int first = output.Count;
+        ReadOnlySpan<char> word = text.AsSpan(start, length);
         int byteCount = Encoding.UTF8.GetByteCount(word);
         byte[]? rented = null;
         Span<byte> utf8 = byteCount <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
         // A lone surrogate becomes U+FFFD's bytes, the replacement UTF-8 text would have had.
         utf8 = utf8[..Encoding.UTF8.GetBytes(word, utf8)];
-        if (!_preTokenizer.IgnoreMerges || !TryWholeWord(utf8, output)) _segmenter.Segment(utf8, output);
+        if (!_preTokenizer.IgnoreMerges || !TryWholeWord(utf8, output)) _segmenter.Segment(utf8, output, workspace);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-
-        if (Volatile.Read(ref _cacheCount) < CacheCapacity && _cache.TryAdd(word, output.GetRange(first, output.Count - first).ToArray()))
-        {
-            Interlocked.Increment(ref _cacheCount);
-        }
+        repeats.Add(start, length, first, output.Count - first);
     }
 
     /// <summary>LLaMA 3's rule: a word that is a token in the byte alphabet is that token, whatever the merges would make.</summary>
