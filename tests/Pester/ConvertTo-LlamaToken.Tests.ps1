@@ -1,9 +1,12 @@
 BeforeDiscovery {
     . $PSScriptRoot/SharedData.ps1
     $noSharedData = -not (Test-SharedData)
-    $spmVectors = if (-not $noSharedData) { Read-TokenizerVectors llama-spm }
-    $bpeVectors = if (-not $noSharedData) { Read-TokenizerVectors llama-bpe }
-    $wordPieceVectors = if (-not $noSharedData) { Read-TokenizerVectors bert-bge }
+    # A SentencePiece, a byte-level BPE and the WordPiece vocabulary.
+    $vectors = if (-not $noSharedData) {
+        foreach ($vocab in 'llama-spm', 'llama-bpe', 'bert-bge') {
+            Read-TokenizerVectors $vocab | Select-Object @{ Name = 'Vocab'; Expression = { $vocab } }, Text, Ids
+        }
+    }
 }
 
 BeforeAll {
@@ -62,8 +65,20 @@ Describe 'ConvertTo-LlamaToken' -Skip:$noSharedData {
             $vocab = Get-SharedDataPath tokenizer/ggml-vocab-llama-spm.gguf
         }
 
-        It 'encodes llama.cpp''s llama-spm vector <_.Text.Length>-char <_.Ids.Count>-token case' -ForEach $spmVectors {
-            @(ConvertTo-LlamaToken -Text $_.Text -Model $vocab -NoBos) | Should -Be $_.Ids
+        It 'encodes llama.cpp''s <_.Vocab> vector <_.Text.Length>-char <_.Ids.Count>-token case' -ForEach $vectors {
+            @(ConvertTo-LlamaToken -Text $_.Text -Model (Get-SharedDataPath "tokenizer/ggml-vocab-$($_.Vocab).gguf") -NoBos) |
+                Should -Be $_.Ids
+        }
+
+        It 'starts LLaMA 3''s byte-level BPE with its BOS and parses its control tokens' {
+            $bpe = Get-SharedDataPath tokenizer/ggml-vocab-llama-bpe.gguf
+            ConvertTo-LlamaToken 'Hello world' -Model $bpe | Should -Be 128000, 9906, 1917
+            ConvertTo-LlamaToken '<|eot_id|>' -Model $bpe -NoBos | Should -Be 128009
+            ConvertTo-LlamaToken '<|eot_id|>' -Model $bpe -NoBos -NoParseSpecial | Should -Not -Contain 128009
+        }
+
+        It 'puts WordPiece''s [CLS] before and [SEP] after the text unless -NoBos' {
+            ConvertTo-LlamaToken 'Hello world' -Model (Get-SharedDataPath tokenizer/ggml-vocab-bert-bge.gguf) | Should -Be 101, 7592, 2088, 102
         }
 
         It 'loads no model for it' {
@@ -82,36 +97,6 @@ Describe 'ConvertTo-LlamaToken' -Skip:$noSharedData {
             $err.CategoryInfo.Category | Should -Be 'NotImplemented'
             $err.Exception.Message | Should -BeLike "*'$Name'*"
             @(Get-LlamaModel).Count | Should -Be $before
-        }
-    }
-
-    Context 'a byte-level BPE vocabulary-only GGUF' {
-        BeforeAll {
-            $vocab = Get-SharedDataPath tokenizer/ggml-vocab-llama-bpe.gguf
-        }
-
-        It 'encodes llama.cpp''s llama-bpe vector <_.Text.Length>-char <_.Ids.Count>-token case' -ForEach $bpeVectors {
-            @(ConvertTo-LlamaToken -Text $_.Text -Model $vocab -NoBos) | Should -Be $_.Ids
-        }
-
-        It 'starts with LLaMA 3''s BOS and parses its control tokens' {
-            ConvertTo-LlamaToken 'Hello world' -Model $vocab | Should -Be 128000, 9906, 1917
-            ConvertTo-LlamaToken '<|eot_id|>' -Model $vocab -NoBos | Should -Be 128009
-            ConvertTo-LlamaToken '<|eot_id|>' -Model $vocab -NoBos -NoParseSpecial | Should -Not -Contain 128009
-        }
-    }
-
-    Context 'a WordPiece vocabulary-only GGUF' {
-        BeforeAll {
-            $vocab = Get-SharedDataPath tokenizer/ggml-vocab-bert-bge.gguf
-        }
-
-        It 'encodes llama.cpp''s bert-bge vector <_.Text.Length>-char <_.Ids.Count>-token case' -ForEach $wordPieceVectors {
-            @(ConvertTo-LlamaToken -Text $_.Text -Model $vocab -NoBos) | Should -Be $_.Ids
-        }
-
-        It 'puts [CLS] before and [SEP] after the text unless -NoBos' {
-            ConvertTo-LlamaToken 'Hello world' -Model $vocab | Should -Be 101, 7592, 2088, 102
         }
     }
 }
