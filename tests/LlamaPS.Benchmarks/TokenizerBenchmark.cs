@@ -54,10 +54,20 @@ internal static class TokenizerBenchmark
         Row("llama.cpp", theirs.Length, theirTimes);
         Console.WriteLine();
         int differ = Enumerable.Range(0, Math.Min(ours.Length, theirs.Length)).FirstOrDefault(i => ours[i] != theirs[i], -1);
-        Console.WriteLine(differ < 0 && ours.Length == theirs.Length
-            ? "The ids agree."
-            : $"The ids differ, first at token {(differ < 0 ? Math.Min(ours.Length, theirs.Length) : differ)}.");
-        return 0;
+        if (differ < 0 && ours.Length == theirs.Length)
+        {
+            Console.WriteLine("The ids agree.");
+            return 0;
+        }
+        if (differ < 0) differ = Math.Min(ours.Length, theirs.Length);
+        // Where in the text: the length of what the agreeing ids decode to (exact for lossless vocabularies).
+        int at = TokenTextDecoder.Decode(tokenizer, ours.AsSpan(0, differ), renderSpecial: true).Length;
+        string Ids(int[] ids) => string.Join(' ', ids.Skip(differ).Take(8));
+        string near = text.Substring(Math.Min(at, text.Length), Math.Min(24, text.Length - Math.Min(at, text.Length)));
+        string escaped = string.Concat(near.Select(c => c is < ' ' or > '~' ? $"\\u{(int)c:X4}" : c.ToString()));
+        Console.WriteLine($"The ids differ, first at token {differ}, near text offset {at}: " +
+            $"\"{escaped}\"; LlamaPS {Ids(ours)}; llama.cpp {Ids(theirs)}.");
+        return 1;
     }
 
     private static double Time(Action action)

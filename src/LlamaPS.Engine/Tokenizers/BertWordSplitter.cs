@@ -4,16 +4,15 @@ using System.Text;
 namespace LlamaPS.Engine.Tokenizers;
 
 /// <summary>
-/// BERT's normalizer and pre-tokenizer, as llama.cpp's WPM tokenizer applies them: accents stripped (canonical
-/// decomposition, marks dropped) and letters lowercased when asked, control characters dropped, and the text split at
-/// whitespace, with each punctuation mark, ASCII symbol and CJK ideograph a word of its own.
+/// BERT's normalizer and pre-tokenizer, as llama.cpp's WPM tokenizer applies them: accents stripped and letters
+/// lowercased when asked, control characters dropped, and the text split at whitespace, with each punctuation mark,
+/// ASCII symbol and CJK ideograph a word of its own.
 /// </summary>
 internal static class BertWordSplitter
 {
     /// <summary>Appends the words of <paramref name="text"/> to <paramref name="words"/>.</summary>
     public static void Split(ReadOnlySpan<char> text, bool lowercase, bool stripAccents, List<string> words)
     {
-        string source = stripAccents ? Decompose(text) : text.ToString();
         var word = new StringBuilder();
         void EndWord()
         {
@@ -22,8 +21,9 @@ internal static class BertWordSplitter
             word.Clear();
         }
 
-        foreach (Rune rune in source.EnumerateRunes())
+        foreach (Rune original in text.EnumerateRunes())
         {
+            Rune rune = stripAccents ? FirstOfDecomposition(original) : original;
             if (Rune.IsWhiteSpace(rune))
             {
                 EndWord();
@@ -47,12 +47,16 @@ internal static class BertWordSplitter
         EndWord();
     }
 
-    /// <summary>Canonical decomposition (NFD); lone surrogates, which it refuses, become U+FFFD first (and are then dropped).</summary>
-    private static string Decompose(ReadOnlySpan<char> text)
+    /// <summary>
+    /// The first code point of the canonical decomposition (NFD), the rest being dropped with the marks. That is
+    /// llama.cpp's accent stripping; BERT's own normalizer keeps the rest where it is not a mark, which differs for
+    /// Hangul syllables (llama.cpp keeps the leading consonant alone). This follows llama.cpp, the engine's reference.
+    /// </summary>
+    private static Rune FirstOfDecomposition(Rune rune)
     {
-        var clean = new StringBuilder(text.Length);
-        foreach (Rune rune in text.EnumerateRunes()) clean.Append(rune.ToString());
-        return clean.ToString().Normalize(NormalizationForm.FormD);
+        if (rune.Value < 0xC0) return rune; // nothing below À decomposes
+        string decomposed = rune.ToString().Normalize(NormalizationForm.FormD);
+        return Rune.GetRuneAt(decomposed, 0);
     }
 
     private static bool IsOther(UnicodeCategory category) => category is UnicodeCategory.Control or UnicodeCategory.Format

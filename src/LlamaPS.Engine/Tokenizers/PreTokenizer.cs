@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -10,6 +11,10 @@ namespace LlamaPS.Engine.Tokenizers;
 /// </summary>
 internal sealed class PreTokenizer
 {
+    /// <summary>Characters that <see cref="Project"/> replaces: surrogates and the whitespace beyond ASCII.</summary>
+    private static readonly SearchValues<char> Replaced = SearchValues.Create(
+        Enumerable.Range(0x80, 0x10000 - 0x80).Select(c => (char)c).Where(c => char.IsSurrogate(c) || char.IsWhiteSpace(c)).ToArray());
+
     private readonly Regex[] _stages;
 
     /// <param name="ignoreMerges">A word that is itself a token becomes that token without merging (LLaMA 3's tiktoken rule).</param>
@@ -30,12 +35,11 @@ internal sealed class PreTokenizer
     public void Split(string text, int start, int length, List<(int Start, int Length)> words)
     {
         if (length == 0) return;
-        // Regexes see one char per code point, as llama.cpp's see code points; without surrogates that is the text itself.
-        bool hasSurrogates = text.AsSpan(start, length).IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+        // Regexes see the text as llama.cpp's do (see Project); most text needs no change for that.
         int[]? originOf = null;
         string subject = text;
         int subjectStart = start;
-        if (hasSurrogates)
+        if (text.AsSpan(start, length).IndexOfAny(Replaced) >= 0)
         {
             subject = Project(text.AsSpan(start, length), out originOf);
             subjectStart = 0;
@@ -79,9 +83,11 @@ internal sealed class PreTokenizer
     }
 
     /// <summary>
-    /// The text with each supplementary code point (a surrogate pair) replaced by one BMP stand-in of the same class,
-    /// so that <c>\p{L}</c> and friends see it as one character of the right kind (.NET regexes classify UTF-16 units,
-    /// and would see two surrogates). The stand-ins lie outside every literal range the catalog's patterns name.
+    /// The text as llama.cpp's regexes see it, one char per code point: each supplementary code point (a surrogate
+    /// pair) becomes one BMP stand-in of the same class, so that <c>\p{L}</c> and friends see one character of the
+    /// right kind (.NET regexes classify UTF-16 units, and would see two surrogates); the stand-ins lie outside every
+    /// literal range the catalog's patterns name. Whitespace beyond ASCII becomes '\v', as llama.cpp replaces it
+    /// before matching: still <c>\s</c>, but no longer in a literal range (DeepSeek LLM's symbols list U+3000).
     /// <paramref name="originOf"/>[i] is where projected char i starts in the text; its last entry is the text's length.
     /// </summary>
     private static string Project(ReadOnlySpan<char> text, out int[] originOf)
@@ -98,7 +104,7 @@ internal sealed class PreTokenizer
                 i++;
                 continue;
             }
-            chars[count++] = text[i];
+            chars[count++] = text[i] > '\x7F' && char.IsWhiteSpace(text[i]) ? '\v' : text[i];
         }
         originOf[count] = text.Length;
         return new string(chars, 0, count);
@@ -106,6 +112,7 @@ internal sealed class PreTokenizer
 
     private static char StandIn(int codePoint) => CharUnicodeInfo.GetUnicodeCategory(codePoint) switch
     {
+        _ when PreTokenizerCatalog.IsDeepSeekLlmSupplementaryLetter(codePoint) => '\uAB70', // CHEROKEE SMALL LETTER A (Ll)
         UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
             or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter => '\uA000', // YI SYLLABLE IT (Lo)
         UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => '\uA620', // VAI DIGIT ZERO (Nd)

@@ -25,9 +25,10 @@ internal static partial class PreTokenizerCatalog
     private const string DeepSeekCjkPattern = @"[\u4E00-\u9FA5\u0800-\u4E00\uAC00-\uD7FF]+";
 
     /// <summary>
-    /// DeepSeek LLM's letter run: the cased letters (Lu, Ll, Lt) as its tokenizer lists them. The list's supplementary
-    /// ranges (Deseret, Osage, Old Hungarian, Warang Citi, Adlam) are left out: .NET classes hold UTF-16 units, and
-    /// <see cref="PreTokenizer"/> shows every supplementary letter as one stand-in outside this class.
+    /// DeepSeek LLM's letter run: the cased letters (Lu, Ll, Lt) as its tokenizer lists them. .NET classes hold UTF-16
+    /// units, so the list's supplementary ranges (<see cref="IsDeepSeekLlmSupplementaryLetter"/>) are not written here:
+    /// <see cref="PreTokenizer"/> shows their letters as U+AB70, which is in the class, and other supplementary letters
+    /// as a stand-in outside it.
     /// </summary>
     private const string DeepSeekLlmLetterPattern =
         @"\s?[A-Za-z\u00B5\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u01BA\u01BC-\u01BF\u01C4-\u0293\u0295-\u02AF\u0370-\u0373\u0376\u0377" +
@@ -63,6 +64,11 @@ internal static partial class PreTokenizerCatalog
     [GeneratedRegex(BloomPattern)] private static partial Regex Bloom();
 
     private static readonly FrozenDictionary<string, PreTokenizer> ByName = Build();
+
+    /// <summary>Deseret, Osage, Old Hungarian, Warang Citi and Adlam letters: the supplementary ranges of DeepSeek LLM's letter run.</summary>
+    public static bool IsDeepSeekLlmSupplementaryLetter(int codePoint) => codePoint is >= 0x10400 and <= 0x1044F
+        or >= 0x104B0 and <= 0x104D3 or >= 0x104D8 and <= 0x104FB or >= 0x10C80 and <= 0x10CB2 or >= 0x10CC0 and <= 0x10CF2
+        or >= 0x118A0 and <= 0x118DF or >= 0x1E900 and <= 0x1E943;
 
     /// <summary>The names this catalog knows, sorted, for error messages.</summary>
     public static IEnumerable<string> Names => ByName.Keys.Order(StringComparer.Ordinal);

@@ -27,6 +27,16 @@ public class WordPieceTokenizerTests
         Assert.Equal([Unknown, Hello], TestTokenizers.BertBge.Encode("🚀 hello", addSpecial: false, parseSpecial: false));
     }
 
+    /// <summary>llama.cpp strips accents by keeping the first code point of each decomposition: a Hangul syllable becomes its leading consonant.</summary>
+    [Fact]
+    public void Encode_StripAccents_KeepsTheFirstCodePointOfADecomposition()
+    {
+        ITokenizer tokenizer = TestTokenizers.BertBge;
+
+        Assert.Equal(tokenizer.Encode("\u1100", addSpecial: false, parseSpecial: false), tokenizer.Encode("곖", addSpecial: false, parseSpecial: false));
+        Assert.NotEqual([Unknown], tokenizer.Encode("곖", addSpecial: false, parseSpecial: false));
+    }
+
     [Fact]
     public void Encode_ParseSpecial_MatchesControlTokensOnlyWhenAsked()
     {
