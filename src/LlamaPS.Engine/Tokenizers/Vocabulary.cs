@@ -145,7 +145,7 @@ public sealed class Vocabulary
 
     /// <summary>The id of a special token that encoding must add; throws when the vocabulary has none.</summary>
     internal int Require(SpecialToken kind) =>
-        GetSpecialId(kind) ?? throw new TokenizerException($"The vocabulary asks for a {kind} token but has none.");
+        GetSpecialId(kind) ?? throw new TokenizerException($"The vocabulary asks for a {kind.ToString().ToUpperInvariant()} token but has none.");
 
     /// <summary>The id of the token whose text is exactly <paramref name="text"/>, or null.</summary>
     public int? FindId(string text) => Find(text) is var id and >= 0 ? id : null;

@@ -17,6 +17,18 @@ public class BytePairTokenizerTests
         Assert.Equal([15496, 995], TestTokenizers.Gpt2.Encode("Hello world", addSpecial: true, parseSpecial: false));
     }
 
+    /// <summary>llama.cpp's BPE default BOS is id 11; a smaller vocabulary has none, and asking for it is an error.</summary>
+    [Fact]
+    public void Encode_AddBosWithoutBosToken_ThrowsNamingIt()
+    {
+        var metadata = MetadataBuilder.Gpt2("gpt-2", "a", "b").Merges("a b").Set(Vocabulary.AddBosKey, true).Build();
+        var tokenizer = new BytePairTokenizer(Vocabulary.FromGguf(metadata), ["a b"]);
+
+        Assert.Equal([0], tokenizer.Encode("a", addSpecial: false, parseSpecial: false));
+        var e = Assert.Throws<TokenizerException>(() => tokenizer.Encode("a", addSpecial: true, parseSpecial: false));
+        Assert.Contains("BOS", e.Message);
+    }
+
     [Fact]
     public void Encode_ParseSpecial_MatchesControlTokensOnlyWhenAsked()
     {
