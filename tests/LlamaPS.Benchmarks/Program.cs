@@ -19,6 +19,7 @@ catch (ArgumentException e)
 }
 
 LlamaCppBenchmark.SilenceLogging();
+if (options.Tokenizer is not null) return TokenizerBenchmark.Run(options);
 var shape = options.Shape;
 Console.WriteLine($"Shape {shape.Name}, {options.Threads} threads, {options.Repetitions} repetitions after one warm-up run; models in {SyntheticModel.DefaultCacheDirectory}.");
 // Token generation reads every weight once per token, so its speed is bounded by memory bandwidth.
