@@ -8,7 +8,8 @@ namespace LlamaPS.Engine.Cpu;
 /// The forward pass on the CPU for one sequence, doing what the <see cref="ModelConfig"/> says (q/k norms,
 /// post-norms, activation, soft-caps, windows, RoPE per layer) whatever the architecture. A prompt is evaluated in
 /// batches of up to <see cref="MaxBatch"/> tokens, every matrix product covering the whole batch; generation is the
-/// 1-token case.
+/// 1-token case. Logits are computed for the last token only; embeddings take every token's final-normed state and
+/// skip the output projection.
 /// Buffers, all [batch, width]: x and xb [B, dim], q and att [B, qDim], k and v [B, kvDim], gate and up [B, ffn].
 /// </summary>
 internal sealed unsafe class CpuContext : IInferenceContext
@@ -53,18 +54,44 @@ internal sealed unsafe class CpuContext : IInferenceContext
 
     public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
     {
+        int lastBatch = ForwardAll(tokens, startPosition, null);
+        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
+        int dim = _c.EmbeddingLength;
+        float* last = _x.Pointer + (long)(lastBatch - 1) * dim;
+        RmsNorm.Compute(last, _b.OutputNorm, _xb.Pointer, 1, dim, _c.RmsEpsilon);
+        MatMul.Compute(_b.Output, _xb.Pointer, _logits.Pointer, 1, _b.Pool, _scratch);
+        if (_c.FinalLogitSoftCap > 0) SoftCap.Apply(_logits.Pointer, _c.VocabSize, _c.FinalLogitSoftCap);
+        new ReadOnlySpan<float>(_logits.Pointer, _c.VocabSize).CopyTo(logits);
+    }
+
+    public void EvaluateHiddenStates(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates)
+    {
+        if (hiddenStates.Length < (long)tokens.Length * _c.EmbeddingLength)
+            throw new ArgumentException($"{tokens.Length} tokens need {tokens.Length} x {_c.EmbeddingLength} floats of hidden states; {hiddenStates.Length} were given.", nameof(hiddenStates));
+        fixed (float* states = hiddenStates) ForwardAll(tokens, startPosition, states);
+    }
+
+    /// <summary>
+    /// Checks the input and runs it through the blocks in batches of up to <see cref="MaxBatch"/>. After each batch,
+    /// its tokens' final-normed states [n, dim] go to their rows of <paramref name="states"/> unless that is null.
+    /// Returns the size of the last batch, whose states are left in x.
+    /// </summary>
+    private int ForwardAll(ReadOnlySpan<int> tokens, int startPosition, float* states)
+    {
         if (tokens.IsEmpty) throw new ArgumentException("No tokens to evaluate.", nameof(tokens));
         if (startPosition < 0 || startPosition + tokens.Length > ContextLength)
             throw new ContextLengthExceededException(startPosition + tokens.Length, ContextLength);
         foreach (int id in tokens)
             if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
 
-        for (int done = 0; done < tokens.Length; done += MaxBatch)
+        int n = 0, dim = _c.EmbeddingLength;
+        for (int done = 0; done < tokens.Length; done += n)
         {
-            int n = Math.Min(MaxBatch, tokens.Length - done);
+            n = Math.Min(MaxBatch, tokens.Length - done);
             Forward(tokens.Slice(done, n), startPosition + done);
+            if (states != null) RmsNorm.Compute(_x.Pointer, _b.OutputNorm, states + (long)done * dim, n, dim, _c.RmsEpsilon);
         }
-        new ReadOnlySpan<float>(_logits.Pointer, _c.VocabSize).CopyTo(logits);
+        return n;
     }
 
     private void Forward(ReadOnlySpan<int> tokens, int pos)
@@ -119,12 +146,6 @@ internal sealed unsafe class CpuContext : IInferenceContext
             if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostFfnNorm, xb, n, dim, eps);
             Add(x, xb, (long)n * dim);
         }
-
-        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
-        float* last = x + (long)(n - 1) * dim;
-        RmsNorm.Compute(last, _b.OutputNorm, xb, 1, dim, eps);
-        MatMul.Compute(_b.Output, xb, _logits.Pointer, 1, pool, _scratch);
-        if (_c.FinalLogitSoftCap > 0) SoftCap.Apply(_logits.Pointer, _c.VocabSize, _c.FinalLogitSoftCap);
     }
 
     private static void AddBias(float* y, float* bias, int rows, int width)

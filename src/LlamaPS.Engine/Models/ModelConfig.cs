@@ -44,6 +44,8 @@ public sealed record ModelConfig
     public required int RopeOriginalContextLength { get; init; }
     /// <summary>Per block: its sliding window and rotary embedding.</summary>
     public required IReadOnlyList<LayerAttention> Layers { get; init; }
+    /// <summary>How the model's embeddings pool its hidden states ({arch}.pooling_type); None when the key is absent.</summary>
+    public PoolingType Pooling { get; init; }
 
     public int QueryDim => HeadCount * HeadDim;
     public int KvDim => HeadCountKv * HeadDim;
@@ -131,8 +133,16 @@ public sealed record ModelConfig
             Rope = globalRope,
             RopeOriginalContextLength = originalContext,
             Layers = layers,
+            Pooling = PoolingOf(file, Key("pooling_type")),
         };
     }
+
+    private static PoolingType PoolingOf(GgufFile file, string key) => file.Metadata.GetInt32(key) switch
+    {
+        null => PoolingType.None,
+        int p when Enum.IsDefined((PoolingType)p) => (PoolingType)p,
+        int p => throw new InvalidDataException($"{file.Path}: metadata '{key}' = {p} is not a pooling type (0 none, 1 mean, 2 cls, 3 last, 4 rank)."),
+    };
 
     /// <summary>
     /// rope.scaling.type (llama.cpp's default: linear) and factor: positions are divided by the factor unless the

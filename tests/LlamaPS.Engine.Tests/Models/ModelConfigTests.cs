@@ -137,4 +137,23 @@ public class ModelConfigTests
         Assert.Equal(64, c.RopeOriginalContextLength);
         Assert.Null(ConfigOf("qwen3").Rope.Yarn);
     }
+
+    [Theory]
+    [InlineData(0u, PoolingType.None)]
+    [InlineData(1u, PoolingType.Mean)]
+    [InlineData(2u, PoolingType.Cls)]
+    [InlineData(3u, PoolingType.Last)]
+    [InlineData(4u, PoolingType.Rank)]
+    public void PoolingTypeIsLlamaCppsEnum(uint value, PoolingType expected)
+    {
+        Assert.Equal(expected, ConfigOf("qwen3", extra: [("qwen3.pooling_type", value)]).Pooling);
+        Assert.Equal(PoolingType.None, ConfigOf("qwen3").Pooling);
+    }
+
+    [Fact]
+    public void AnUnknownPoolingTypeIsRefusedNamingTheKey()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => ConfigOf("llama", extra: [("llama.pooling_type", 7u)]));
+        Assert.Contains("'llama.pooling_type' = 7", e.Message);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using LlamaPS.Engine.Gguf;
 using LlamaPS.Engine.Models;
+using LlamaPS.Engine.Tokenizers;
 
 namespace LlamaPS.Engine.Tests.Models.Reference;
 
@@ -37,7 +38,9 @@ internal static class ConvertedGguf
         if (s.SlidingWindow is int window) w.AddMetadata($"{a}.attention.sliding_window", (uint)window);
         if (s.AttnLogitSoftcapping is double attnCap) w.AddMetadata($"{a}.attn_logit_softcapping", (float)attnCap);
         if (s.FinalLogitSoftcapping is double finalCap) w.AddMetadata($"{a}.final_logit_softcapping", (float)finalCap);
+        if (s.Pooling is PoolingType pooling) w.AddMetadata($"{a}.pooling_type", (uint)pooling);
         SyntheticVocabulary.AddTo(w, s.Vocab);
+        if (s.AddEosToken) w.AddMetadata(Vocabulary.AddEosKey, true);
 
         void Tensor(string name, float[] data, params long[] dims) =>
             w.AddTensor(name, GgmlType.F32, dims, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());

@@ -1,3 +1,5 @@
+using LlamaPS.Engine.Models;
+
 namespace LlamaPS.Engine.Tests.Models.Reference;
 
 /// <summary>
@@ -43,6 +45,10 @@ internal sealed record ReferenceSpec
     public double? AttnLogitSoftcapping { get; init; }
     public double? FinalLogitSoftcapping { get; init; }
     public bool TiedEmbeddings { get; init; }
+    /// <summary>The pooling the converter declares for an embedding model ({arch}.pooling_type); null: none written.</summary>
+    public PoolingType? Pooling { get; init; }
+    /// <summary>The tokenizer appends EOS to a sequence (tokenizer.ggml.add_eos_token), as embedding models' tokenizers often do.</summary>
+    public bool AddEosToken { get; init; }
 
     /// <summary>sliding_window, and which layers use it (layer_types "sliding_attention").</summary>
     public int? SlidingWindow { get; init; }

@@ -14,7 +14,15 @@ internal sealed class ReferenceTransformer(ReferenceModel model)
     /// LongRoPE's factors: long ones when the context reaches beyond the original one, as llama.cpp chooses per
     /// context (transformers chooses by the length of the sequence at hand).
     /// </summary>
-    public double[][] Logits(int[] tokens, int contextLength)
+    public double[][] Logits(int[] tokens, int contextLength) =>
+        HiddenStates(tokens, contextLength).Select(x =>
+        {
+            double[] logits = Linear(model.LmHead ?? model.Embed, null, x);
+            return _s.FinalLogitSoftcapping is double cap ? logits.Select(z => cap * Math.Tanh(z / cap)).ToArray() : logits;
+        }).ToArray();
+
+    /// <summary>Each token's hidden state after the final norm, [tokens][dim]: HF's last_hidden_state, what embeddings pool.</summary>
+    public double[][] HiddenStates(int[] tokens, int contextLength)
     {
         int n = tokens.Length, dim = _s.Dim;
         bool longContext = _s.RopeScaling is LongRopeScaling lr && contextLength > lr.OriginalMaxPositions;
@@ -51,11 +59,7 @@ internal sealed class ReferenceTransformer(ReferenceModel model)
             }
         }
 
-        return h.Select(x =>
-        {
-            double[] logits = Linear(model.LmHead ?? model.Embed, null, Norm(x, model.FinalNorm));
-            return _s.FinalLogitSoftcapping is double cap ? logits.Select(z => cap * Math.Tanh(z / cap)).ToArray() : logits;
-        }).ToArray();
+        return h.Select(x => Norm(x, model.FinalNorm)).ToArray();
     }
 
     // Token t's attention output [heads * headDim]: each query head over its kv head's keys at positions
