@@ -17,6 +17,7 @@
         'Get-LlamaModel'
         'Remove-LlamaModel'
         'Invoke-LlamaPrompt'
+        'Get-LlamaEmbedding'
         'ConvertTo-LlamaToken'
         'ConvertFrom-LlamaToken'
         'Measure-LlamaModel'

@@ -24,6 +24,7 @@ internal static class ErrorRecords
             UnsupportedFeature.Architecture => "UnsupportedArchitecture",
             UnsupportedFeature.TensorType => "UnsupportedTensorType",
             UnsupportedFeature.Tokenizer => "UnsupportedTokenizer",
+            UnsupportedFeature.Pooling => "UnsupportedPooling",
             _ => "UnsupportedModel",
         }, ErrorCategory.NotImplemented, target),
         TokenizerException => new(e, "InvalidTokenizer", ErrorCategory.InvalidData, target),
