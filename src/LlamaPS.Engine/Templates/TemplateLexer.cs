@@ -273,7 +273,10 @@ internal sealed class TemplateLexer
                 break;
             case ')' or ']' or '}':
                 char open = c switch { ')' => '(', ']' => '[', _ => '{' };
-                if (brackets.Count == 0 || brackets.Pop() != open) throw TemplateException.Syntax($"unexpected '{c}'", _line);
+                if (brackets.Count == 0) throw TemplateException.Syntax($"unexpected '{c}'", _line);
+                char opened = brackets.Pop();
+                if (opened != open)
+                    throw TemplateException.Syntax($"unexpected '{c}', expected '{opened switch { '(' => ')', '[' => ']', _ => '}' }}'", _line);
                 break;
         }
         Emit(TokenKind.Operator, op);

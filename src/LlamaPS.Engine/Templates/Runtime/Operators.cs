@@ -89,7 +89,7 @@ internal static class Operators
     public static TemplateValue Modulo(TemplateValue a, TemplateValue b)
     {
         FailIfUndefined(a, b);
-        if (a is StringValue) throw new TemplateException(TemplateErrorKind.Unsupported, "Unsupported template construct: printf-style string formatting with %.");
+        if (a is StringValue format) return new StringValue(PythonPercentFormat.Format(format.Value, b));
         if (Numbers.TryGetIndex(a, out long p) && Numbers.TryGetIndex(b, out long q))
         {
             if (q == 0) throw DivisionByZero("integer division or modulo by zero");

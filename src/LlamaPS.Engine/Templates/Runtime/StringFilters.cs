@@ -91,6 +91,17 @@ internal static class StringFilters
         return StringMethods.Bind(s, "center")!.Call(Arguments.Of(width), context);
     }
 
+    /// <summary>format(*args) or format(**kwargs): Python's printf-style "text %s" % arguments.</summary>
+    public static TemplateValue Format(TemplateValue input, Arguments arguments, RenderContext context)
+    {
+        if (arguments.Positional.Count > 0 && arguments.Keywords.Count > 0)
+            throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "can't handle positional and keyword arguments at the same time");
+        TemplateValue values = arguments.Keywords.Count > 0
+            ? new DictValue(arguments.Keywords.Select(k => KeyValuePair.Create<TemplateValue, TemplateValue>(new StringValue(k.Key), k.Value)))
+            : new TupleValue(arguments.Positional);
+        return new StringValue(PythonPercentFormat.Format(TemplateFilters.SoftString(input).Value, values));
+    }
+
     public static TemplateValue String(TemplateValue input, Arguments arguments, RenderContext context)
     {
         arguments.Bind("string");

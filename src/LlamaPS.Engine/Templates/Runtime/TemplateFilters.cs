@@ -25,6 +25,7 @@ internal static class TemplateFilters
         ["first"] = SequenceFilters.First,
         ["float"] = ValueFilters.Float,
         ["forceescape"] = StringFilters.ForceEscape,
+        ["format"] = StringFilters.Format,
         ["indent"] = StringFilters.Indent,
         ["int"] = ValueFilters.Int,
         ["items"] = SequenceFilters.Items,

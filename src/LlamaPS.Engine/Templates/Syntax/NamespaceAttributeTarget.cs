@@ -9,7 +9,7 @@ internal sealed class NamespaceAttributeTarget(string name, string attribute) : 
     public override void Assign(RenderContext context, TemplateValue value)
     {
         if (context.Lookup(name) is not NamespaceValue ns)
-            throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "Cannot assign attribute on non-namespace object");
+            throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "cannot assign attribute on non-namespace object");
         ns.Set(attribute, value);
     }
 }

@@ -33,9 +33,8 @@ internal sealed class RangeValue : TemplateValue
     {
         if (key is SliceValue slice)
         {
-            var indexes = slice.Indexes(Count);
-            // Python gives a range; a list of the same numbers serves every use a template has for it.
-            return indexes is null ? null : new ListValue(indexes.Select(At).ToArray());
+            if (!slice.TryResolve(Count, out int first, out int end, out int stride)) return null;
+            return new RangeValue(_start + first * _step, _start + end * _step, _step * stride);
         }
         if (!Numbers.TryGetIndex(key, out long index)) return null;
         if (index < 0) index += Count;

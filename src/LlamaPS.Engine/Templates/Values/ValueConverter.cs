@@ -21,11 +21,18 @@ internal static class ValueConverter
         ulong u => u <= long.MaxValue ? IntegerValue.Of((long)u) : new FloatValue(u),
         float or double or decimal => new FloatValue(System.Convert.ToDouble(value, CultureInfo.InvariantCulture)),
         JsonElement json => FromJson(json),
-        IDictionary dictionary => new DictValue(dictionary.Cast<DictionaryEntry>().Select(e => KeyValuePair.Create(Convert(e.Key), Convert(e.Value)))),
+        IDictionary dictionary => new DictValue(Entries(dictionary)),
         IEnumerable<KeyValuePair<string, object?>> pairs => new DictValue(pairs.Select(p => KeyValuePair.Create<TemplateValue, TemplateValue>(new StringValue(p.Key), Convert(p.Value)))),
         IEnumerable items => new ListValue(items.Cast<object?>().Select(Convert).ToArray()),
         _ => throw new ArgumentException($"A {value.GetType().FullName} cannot be given to a template: pass strings, numbers, booleans, null, dictionaries or lists."),
     };
+
+    private static IEnumerable<KeyValuePair<TemplateValue, TemplateValue>> Entries(IDictionary dictionary)
+    {
+        // IDictionary's own enumerator: a generic dictionary's plain IEnumerable yields KeyValuePairs instead.
+        var entries = dictionary.GetEnumerator();
+        while (entries.MoveNext()) yield return KeyValuePair.Create(Convert(entries.Key), Convert(entries.Value));
+    }
 
     /// <summary>A parsed JSON value as Python's json.load gives it: integers stay int, other numbers become float.</summary>
     public static TemplateValue FromJson(JsonElement json) => json.ValueKind switch
