@@ -19,6 +19,7 @@
         'Invoke-LlamaPrompt'
         'ConvertTo-LlamaToken'
         'ConvertFrom-LlamaToken'
+        'ConvertTo-LlamaChatPrompt'
         'Measure-LlamaModel'
         'New-LlamaSyntheticModel'
     )
