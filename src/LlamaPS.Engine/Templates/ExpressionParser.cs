@@ -66,24 +66,17 @@ internal sealed class ExpressionParser(TokenStream tokens)
         return expression;
     }
 
-    private Expression ParseOr()
-    {
-        var left = ParseAnd();
-        while (tokens.Current.IsName("or"))
-        {
-            int line = tokens.Next().Line;
-            left = new LogicalExpression(isAnd: false, left, ParseAnd(), line);
-        }
-        return left;
-    }
+    private Expression ParseOr() => ParseLogical(ParseAnd, "or");
 
-    private Expression ParseAnd()
+    private Expression ParseAnd() => ParseLogical(ParseNot, "and");
+
+    private Expression ParseLogical(Func<Expression> operand, string keyword)
     {
-        var left = ParseNot();
-        while (tokens.Current.IsName("and"))
+        var left = operand();
+        while (tokens.Current.IsName(keyword))
         {
             int line = tokens.Next().Line;
-            left = new LogicalExpression(isAnd: true, left, ParseNot(), line);
+            left = new LogicalExpression(isAnd: keyword == "and", left, operand(), line);
         }
         return left;
     }
