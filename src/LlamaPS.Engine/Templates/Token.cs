@@ -3,8 +3,6 @@ namespace LlamaPS.Engine.Templates;
 /// <summary>One token: its kind, its text (a string literal's resolved value; a number's digits) and its line.</summary>
 internal readonly record struct Token(TokenKind Kind, string Value, int Line)
 {
-    public bool Is(TokenKind kind, string value) => Kind == kind && Value == value;
-
     public bool IsName(string name) => Kind == TokenKind.Name && Value == name;
 
     public bool IsOperator(string op) => Kind == TokenKind.Operator && Value == op;

@@ -10,8 +10,6 @@ internal sealed class Arguments(IReadOnlyList<TemplateValue> positional, IReadOn
     public IReadOnlyList<TemplateValue> Positional { get; } = positional;
     public IReadOnlyList<KeyValuePair<string, TemplateValue>> Keywords { get; } = keywords;
 
-    public bool IsEmpty => Positional.Count == 0 && Keywords.Count == 0;
-
     public static Arguments Of(params TemplateValue[] positional) => new(positional, []);
 
     /// <summary>

@@ -6,7 +6,5 @@ namespace LlamaPS.Engine.Templates.Syntax;
 /// <summary>A literal: 'text', 42, 1.5, true, none.</summary>
 internal sealed class ConstantExpression(TemplateValue value, int line) : Expression(line)
 {
-    public TemplateValue Value { get; } = value;
-
-    public override TemplateValue Evaluate(RenderContext context) => Value;
+    public override TemplateValue Evaluate(RenderContext context) => value;
 }

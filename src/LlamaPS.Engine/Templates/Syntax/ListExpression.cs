@@ -6,13 +6,10 @@ namespace LlamaPS.Engine.Templates.Syntax;
 /// <summary>A list literal [a, b] or, with <c>tuple</c>, a tuple (a, b).</summary>
 internal sealed class ListExpression(IReadOnlyList<Expression> items, bool tuple, int line) : Expression(line)
 {
-    public IReadOnlyList<Expression> Items { get; } = items;
-    public bool IsTuple { get; } = tuple;
-
     public override TemplateValue Evaluate(RenderContext context)
     {
-        var values = new TemplateValue[Items.Count];
-        for (int i = 0; i < values.Length; i++) values[i] = Items[i].Evaluate(context);
-        return IsTuple ? new TupleValue(values) : new ListValue(values);
+        var values = new TemplateValue[items.Count];
+        for (int i = 0; i < values.Length; i++) values[i] = items[i].Evaluate(context);
+        return tuple ? new TupleValue(values) : new ListValue(values);
     }
 }

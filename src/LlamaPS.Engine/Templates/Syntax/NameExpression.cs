@@ -6,7 +6,5 @@ namespace LlamaPS.Engine.Templates.Syntax;
 /// <summary>A variable; undefined (not an error) when no scope has it.</summary>
 internal sealed class NameExpression(string name, int line) : Expression(line)
 {
-    public string Name { get; } = name;
-
-    public override TemplateValue Evaluate(RenderContext context) => context.Lookup(Name);
+    public override TemplateValue Evaluate(RenderContext context) => context.Lookup(name);
 }

@@ -6,7 +6,5 @@ namespace LlamaPS.Engine.Templates.Syntax;
 /// <summary>A plain variable name as an assignment target.</summary>
 internal sealed class NameTarget(string name) : AssignTarget
 {
-    public string Name { get; } = name;
-
-    public override void Assign(RenderContext context, TemplateValue value) => context.Scope.Set(Name, value);
+    public override void Assign(RenderContext context, TemplateValue value) => context.Scope.Set(name, value);
 }

@@ -9,8 +9,6 @@ namespace LlamaPS.Engine.Templates.Values;
 /// </summary>
 internal sealed class DictValue : TemplateValue
 {
-    public static readonly DictValue Empty = new([]);
-
     private readonly List<TemplateValue> _keys = [];
     private readonly List<TemplateValue> _values = [];
     private readonly Dictionary<TemplateValue, int> _index = new(PythonEquality.Comparer);
