@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using LlamaPS.Engine.Templates.Values;
 
@@ -53,7 +54,18 @@ internal sealed class RenderContext(Scope scope, TemplateRenderOptions options)
     {
         if (_macroDepth >= MaxMacroDepth)
             throw new TemplateException(TemplateErrorKind.RecursionError, $"maximum recursion depth exceeded: more than {MaxMacroDepth} nested macro calls");
+        EnsureStack();
         _macroDepth++;
+    }
+
+    /// <summary>
+    /// Fails with a RecursionError while there is still stack left: a stack overflow cannot be caught and would end
+    /// the whole process (the PowerShell session), on a thread of any stack size.
+    /// </summary>
+    public static void EnsureStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new TemplateException(TemplateErrorKind.RecursionError, "maximum recursion depth exceeded: the template nests too deeply");
     }
 
     public void ExitMacro() => _macroDepth--;

@@ -29,6 +29,8 @@ internal sealed class BinaryExpression : Expression
 
     public override TemplateValue Evaluate(RenderContext context)
     {
+        // Long chains (a ~ b ~ c ...) nest to the left; evaluating one recurses once per operator.
+        RenderContext.EnsureStack();
         var left = _left.Evaluate(context);
         return _apply(left, _right.Evaluate(context));
     }
