@@ -15,11 +15,14 @@ public enum TemplateErrorKind
     /// <summary>An operation on an undefined value (Jinja2's UndefinedError).</summary>
     UndefinedError,
     TypeError,
+    AttributeError,
     ValueError,
     ZeroDivisionError,
     OverflowError,
     /// <summary>A method that would modify a value; Hugging Face's immutable sandbox refuses it.</summary>
     SecurityError,
+    /// <summary>A filter given arguments it cannot use (Jinja2's FilterArgumentError).</summary>
+    FilterArgumentError,
     /// <summary>Other failures at render time (Jinja2's TemplateRuntimeError), e.g. assigning to a non-namespace.</summary>
     TemplateRuntimeError,
     /// <summary>Macros nested too deeply, usually unbounded recursion.</summary>

@@ -6,8 +6,8 @@ namespace LlamaPS.Engine.Templates;
 /// Splits template source into tokens with the whitespace handling of Hugging Face's Jinja2 environment:
 /// <list type="bullet">
 /// <item>trim_blocks: the first newline after a block or comment tag (%} or #}) is dropped;</item>
-/// <item>lstrip_blocks: spaces and tabs between the start of a line and a block or comment tag are dropped
-/// (not before {{ );</item>
+/// <item>lstrip_blocks: whitespace between the start of a line and a block or comment tag is dropped (not before
+/// {{ );</item>
 /// <item>a "-" inside a tag's delimiter ({%- or -%}) strips all whitespace on that side; a "+" ({%+ or +%}) keeps it;</item>
 /// <item>line ends are normalized to "\n" and one trailing newline of the source is dropped (keep_trailing_newline=False).</item>
 /// </list>
@@ -94,9 +94,10 @@ internal sealed class TemplateLexer
         if (modifier == '+' || !blockOrComment) return text;
         int lineStart = text.LastIndexOf('\n') + 1;
         if (lineStart == 0 && !_lineStarting) return text;
+        // Jinja2 3.1.6 strips any whitespace there (\s+), not only spaces and tabs as earlier versions did.
         for (int i = lineStart; i < text.Length; i++)
         {
-            if (text[i] is not (' ' or '\t')) return text;
+            if (!PythonString.IsSpace(text[i])) return text;
         }
         return text[..lineStart];
     }

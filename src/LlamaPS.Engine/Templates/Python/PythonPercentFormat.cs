@@ -64,7 +64,9 @@ internal static class PythonPercentFormat
             string text = Convert(value, conversion, flags, precision, start);
             sb.Append(Pad(text, flags, width, numeric: conversion is not ('s' or 'r' or 'a' or 'c')));
         }
-        if (!usedMapping && mapping is null && next < positional.Count)
+        // Python only reports unused arguments for a tuple or a single value without items (not a list or dict).
+        bool hasItems = arguments is not (TupleValue or StringValue) && (arguments.IsSequence || arguments.IsMapping);
+        if (!usedMapping && !hasItems && next < positional.Count)
             throw TemplateException.Type("not all arguments converted during string formatting");
         return sb.ToString();
     }

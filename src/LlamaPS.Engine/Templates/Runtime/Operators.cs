@@ -83,7 +83,21 @@ internal static class Operators
         }
         if (!Numbers.TryGetDouble(a, out double x) || !Numbers.TryGetDouble(b, out double y)) throw Unsupported("//", a, b);
         if (y == 0) throw DivisionByZero("float floor division by zero");
-        return new FloatValue(Math.Floor(x / y));
+        return new FloatValue(FloatFloorDivide(x, y));
+    }
+
+    /// <summary>
+    /// Python's float //: the quotient of x minus its remainder, so that 1.0 // 0.1 is 9.0 (0.1 is a little more than a
+    /// tenth), where Math.Floor(1.0 / 0.1) would round up to 10 first.
+    /// </summary>
+    private static double FloatFloorDivide(double x, double y)
+    {
+        double remainder = x % y;
+        double quotient = (x - remainder) / y;
+        if (remainder != 0 && (y < 0) != (remainder < 0)) quotient -= 1;
+        if (quotient == 0) return Math.CopySign(0, x / y);
+        double floor = Math.Floor(quotient);
+        return quotient - floor > 0.5 ? floor + 1 : floor;
     }
 
     public static TemplateValue Modulo(TemplateValue a, TemplateValue b)
@@ -92,7 +106,7 @@ internal static class Operators
         if (a is StringValue format) return new StringValue(PythonPercentFormat.Format(format.Value, b));
         if (Numbers.TryGetIndex(a, out long p) && Numbers.TryGetIndex(b, out long q))
         {
-            if (q == 0) throw DivisionByZero("integer division or modulo by zero");
+            if (q == 0) throw DivisionByZero("integer modulo by zero");
             long r = p % q;
             if (r != 0 && (r < 0) != (q < 0)) r += q;
             return IntegerValue.Of(r);
@@ -120,7 +134,7 @@ internal static class Operators
             }
             return IntegerValue.Of(result);
         }
-        if (!Numbers.TryGetDouble(a, out double x) || !Numbers.TryGetDouble(b, out double y)) throw Unsupported("**", a, b);
+        if (!Numbers.TryGetDouble(a, out double x) || !Numbers.TryGetDouble(b, out double y)) throw Unsupported("** or pow()", a, b);
         if (x == 0 && y < 0) throw DivisionByZero("0.0 cannot be raised to a negative power");
         return new FloatValue(Math.Pow(x, y));
     }

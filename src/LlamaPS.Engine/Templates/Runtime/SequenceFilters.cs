@@ -49,7 +49,7 @@ internal static class SequenceFilters
         arguments.Bind("reverse");
         if (input is StringValue s) return s.With(string.Concat(CodePoints.Split(s.Value).Reverse()));
         if (Reversed(input) is { } reversed) return new IteratorValue(reversed, input is SequenceValue ? $"{input.TypeName}_reverseiterator" : "reversed");
-        var items = input.Iterate() ?? throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "argument must be iterable");
+        var items = input.Iterate() ?? throw new TemplateException(TemplateErrorKind.FilterArgumentError, "argument must be iterable");
         return new ListValue(items.Reverse().ToArray());
     }
 
@@ -68,7 +68,7 @@ internal static class SequenceFilters
         if (arguments.Positional.Count == 0)
         {
             var slots = arguments.Bind("map", "attribute", "default");
-            if (slots[0] is null) throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "map requires a filter argument");
+            if (slots[0] is null) throw new TemplateException(TemplateErrorKind.FilterArgumentError, "map requires a filter argument");
             map = TemplateFilters.AttributeGetter(slots[0]!, slots[1]);
         }
         else
@@ -87,14 +87,14 @@ internal static class SequenceFilters
         Filtered(input, arguments, context, item => item, accept: false);
 
     public static TemplateValue SelectAttr(TemplateValue input, Arguments arguments, RenderContext context) =>
-        Filtered(input, arguments.Skip(1), context, Attribute(arguments, "selectattr"), accept: true);
+        Filtered(input, arguments.Skip(1), context, Attribute(arguments), accept: true);
 
     public static TemplateValue RejectAttr(TemplateValue input, Arguments arguments, RenderContext context) =>
-        Filtered(input, arguments.Skip(1), context, Attribute(arguments, "rejectattr"), accept: false);
+        Filtered(input, arguments.Skip(1), context, Attribute(arguments), accept: false);
 
-    private static Func<TemplateValue, TemplateValue> Attribute(Arguments arguments, string filter) => arguments.Positional.Count > 0
+    private static Func<TemplateValue, TemplateValue> Attribute(Arguments arguments) => arguments.Positional.Count > 0
         ? TemplateFilters.AttributeGetter(arguments.Positional[0])
-        : throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, $"{filter}: missing parameter for attribute name");
+        : throw new TemplateException(TemplateErrorKind.FilterArgumentError, "Missing parameter for attribute name");
 
     /// <summary>The items whose value (the item or its attribute) passes the named test, or is true without one.</summary>
     private static IteratorValue Filtered(TemplateValue input, Arguments testArguments, RenderContext context, Func<TemplateValue, TemplateValue> value, bool accept)
@@ -123,19 +123,20 @@ internal static class SequenceFilters
         {
             UndefinedValue => new IteratorValue([]),
             DictValue d => new IteratorValue(d.Pairs.Select(p => (TemplateValue)new TupleValue([p.Key, p.Value]))),
-            _ => throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "Can only get item pairs from a mapping."),
+            _ => throw TemplateException.Type("Can only get item pairs from a mapping."),
         };
     }
 
     public static TemplateValue DictSort(TemplateValue input, Arguments arguments, RenderContext context)
     {
         var slots = arguments.Bind("dictsort", "case_sensitive", "by", "reverse");
-        if (input is not DictValue dict) throw TemplateException.Type($"'{input.TypeName}' object has no attribute 'items'");
+        if (input is UndefinedValue u) throw u.Fail();
+        if (input is not DictValue dict) throw new TemplateException(TemplateErrorKind.AttributeError, $"'{input.TypeName}' object has no attribute 'items'");
         int position = (slots[1]?.ToStr() ?? "key") switch
         {
             "key" => 0,
             "value" => 1,
-            _ => throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "You can only sort by either 'key' or 'value'"),
+            _ => throw new TemplateException(TemplateErrorKind.FilterArgumentError, "You can only sort by either 'key' or 'value'"),
         };
         bool caseSensitive = slots[0]?.IsTrue ?? false;
         var pairs = dict.Pairs.Select(p => (TemplateValue)new TupleValue([p.Key, p.Value]));

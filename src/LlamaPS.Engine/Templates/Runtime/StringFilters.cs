@@ -70,7 +70,14 @@ internal static class StringFilters
             var w => throw TemplateException.Type($"can't multiply sequence by non-int of type '{w.TypeName}'"),
         };
         bool first = slots[1]?.IsTrue ?? false, blank = slots[2]?.IsTrue ?? false;
-        var s = TemplateFilters.SoftString(input);
+        // Jinja2 adds "\n" to the value itself and splits its lines: only text can be indented.
+        var s = input switch
+        {
+            StringValue text => text,
+            UndefinedValue u => throw u.Fail(),
+            ListValue => throw new TemplateException(TemplateErrorKind.AttributeError, "'list' object has no attribute 'splitlines'"),
+            _ => throw TemplateException.Type($"unsupported operand type(s) for +=: '{input.TypeName}' and 'str'"),
+        };
         // Jinja2 appends a newline before splitting, so a trailing line break is kept and never indented.
         var lines = PythonString.SplitLines(s.Value + "\n");
         var sb = new StringBuilder();
@@ -95,7 +102,7 @@ internal static class StringFilters
     public static TemplateValue Format(TemplateValue input, Arguments arguments, RenderContext context)
     {
         if (arguments.Positional.Count > 0 && arguments.Keywords.Count > 0)
-            throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "can't handle positional and keyword arguments at the same time");
+            throw new TemplateException(TemplateErrorKind.FilterArgumentError, "can't handle positional and keyword arguments at the same time");
         TemplateValue values = arguments.Keywords.Count > 0
             ? new DictValue(arguments.Keywords.Select(k => KeyValuePair.Create<TemplateValue, TemplateValue>(new StringValue(k.Key), k.Value)))
             : new TupleValue(arguments.Positional);

@@ -165,7 +165,12 @@ internal static class StringMethods
 
     private static long Count(StringValue s, Arguments a)
     {
-        string sub = RequiredString(a, "count");
+        string sub = a.Bind("count", "sub")[0] switch
+        {
+            StringValue v => v.Value,
+            null => throw TemplateException.Type("count() takes at least 1 argument (0 given)"),
+            var other => throw TemplateException.Type($"must be str, not {other.TypeName}"),
+        };
         if (sub.Length == 0) return s.Length!.Value + 1;
         long n = 0;
         for (int at = s.Value.IndexOf(sub, StringComparison.Ordinal); at >= 0; at = s.Value.IndexOf(sub, at + sub.Length, StringComparison.Ordinal)) n++;

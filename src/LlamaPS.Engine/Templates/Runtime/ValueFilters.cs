@@ -47,6 +47,9 @@ internal static class ValueFilters
         if (slots[1] is { } b && !Numbers.TryGetIndex(b, out radix)) throw TemplateException.Type($"'{b.TypeName}' object cannot be interpreted as an integer");
         switch (input)
         {
+            case UndefinedValue u:
+                // Jinja2's Undefined fails in int() itself, which the filter does not catch.
+                throw u.Fail();
             case IntegerValue or BooleanValue:
                 Numbers.TryGetIndex(input, out long n);
                 return IntegerValue.Of(n);
@@ -106,6 +109,7 @@ internal static class ValueFilters
         var fallback = arguments.Bind("float", "default")[0] ?? new FloatValue(0);
         return input switch
         {
+            UndefinedValue u => throw u.Fail(),
             StringValue s => ParseFloat(s.Value) is double d ? new FloatValue(d) : fallback,
             _ when Numbers.TryGetDouble(input, out double x) => new FloatValue(x),
             _ => fallback,
@@ -138,7 +142,7 @@ internal static class ValueFilters
             "common" => digits >= 0 ? Math.Round(value, digits, MidpointRounding.ToEven) : Math.Round(value * scale, MidpointRounding.ToEven) / scale,
             "ceil" => Math.Ceiling(value * scale) / scale,
             "floor" => Math.Floor(value * scale) / scale,
-            _ => throw new TemplateException(TemplateErrorKind.TemplateRuntimeError, "method must be common, ceil or floor"),
+            _ => throw new TemplateException(TemplateErrorKind.FilterArgumentError, "method must be common, ceil or floor"),
         };
         // Python's round() of an int with the common method stays an int.
         return method == "common" && input is IntegerValue or BooleanValue ? IntegerValue.Of((long)rounded) : new FloatValue(rounded);

@@ -1,3 +1,5 @@
+using LlamaPS.Engine.Templates.Runtime;
+
 namespace LlamaPS.Engine.Templates.Values;
 
 /// <summary>What range() returns: a lazy sequence of integers.</summary>
@@ -28,6 +30,9 @@ internal sealed class RangeValue : TemplateValue
     {
         for (int i = 0; i < Count; i++) yield return At(i);
     }
+
+    /// <summary>A range's methods, count and index, are a tuple's.</summary>
+    protected internal override TemplateValue? FindAttribute(string name) => SequenceMethods.Bind(new TupleValue(Iterate().ToArray()), name);
 
     protected internal override TemplateValue? FindItem(TemplateValue key)
     {

@@ -33,7 +33,8 @@ internal sealed class StringValue(string value, bool isMarkup = false) : Templat
 
     private int[] Offsets => _offsets ??= CodePoints.Offsets(Value);
 
-    public override IEnumerable<TemplateValue> Iterate() => CodePoints.Split(Value).Select(c => new StringValue(c, IsMarkup));
+    // Iterating Markup gives plain characters, as str.__iter__ does.
+    public override IEnumerable<TemplateValue> Iterate() => CodePoints.Split(Value).Select(c => new StringValue(c));
 
     /// <summary>The text of code points [start, end).</summary>
     public string Substring(int start, int end) =>
