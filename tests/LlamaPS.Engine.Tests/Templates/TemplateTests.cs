@@ -31,6 +31,8 @@ public class TemplateTests
     [InlineData("  {%+ if true %}x{% endif +%}\ny", "  x\ny")]
     [InlineData("x {%- if 1 -%} \n\n y {%- endif %}", "xy")]
     [InlineData("{{- 1 -}} \n {{- 2 }}", "12")]
+    // Jinja2 3.1.6's lstrip_blocks strips any whitespace before a tag, an ideographic space too.
+    [InlineData("x\n\u3000 {% if true %}y{% endif %}", "x\ny")]
     // One trailing newline of the source is dropped; \r\n becomes \n.
     [InlineData("a\n", "a")]
     [InlineData("a\nb", "a\nb")]
@@ -56,7 +58,7 @@ public class TemplateTests
     [InlineData("{% filter upper %}abc{{ 'd' }}{% endfilter %}{% filter trim|replace('a', 'b') %}  aa  {% endfilter %}{% with a = 1, b = 2 %}{{ a + b }}{% endwith %}{{ a }}", "ABCDbb3")]
     // Values print as Python prints them.
     [InlineData("{{ none }}|{{ [1, \"a\", none, 1.5, true] }}|{{ {\"a\": (1,2)} }}|{{ (1,) }}|{{ [\"it's\", 'a\"b', \"\\n\\t\\\\\", \"\u00e9\\u200d\\x00\"] }}|{{ x }}", "None|[1, 'a', None, 1.5, True]|{'a': (1, 2)}|(1,)|[\"it's\", 'a\"b', '\\n\\t\\\\', '\u00e9\\u200d\\x00']|")]
-    [InlineData("{{ 1/2 }} {{ 7//2 }} {{ -7//2 }} {{ -7 % 3 }} {{ 2**10 }} {{ 2**-1 }} {{ 1e16 }} {{ 1e15 }} {{ 0.0001 }} {{ 0.00001 }} {{ 0.1 + 0.2 }} {{ 2 ** 3 ** 2 }} {{ -2 ** 2 }}", "0.5 3 -4 2 1024 0.5 1e+16 1000000000000000.0 0.0001 1e-05 0.30000000000000004 64 4")]
+    [InlineData("{{ 1/2 }} {{ 7//2 }} {{ -7//2 }} {{ -7 % 3 }} {{ 2**10 }} {{ 2**-1 }} {{ 1e16 }} {{ 1e15 }} {{ 0.0001 }} {{ 0.00001 }} {{ 0.1 + 0.2 }} {{ 2 ** 3 ** 2 }} {{ -2 ** 2 }} {{ 1.0 // 0.1 }}", "0.5 3 -4 2 1024 0.5 1e+16 1000000000000000.0 0.0001 1e-05 0.30000000000000004 64 4 9.0")]
     [InlineData("{{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }} {{ 1 == 1.0 }} {{ true == 1 }} {{ [1] == (1,) }} {{ {'a': 1} == {'a': 1} }} {{ not 1 == 2 }} {{ 1 and 2 }} {{ 0 or 'x' }} {{ n or [] }}", "True False True True False True True 2 x []")]
     [InlineData("{{ 'tool_calls' in messages[0] }} {{ 'role' in messages[0] }} {{ 'b' in d }} {{ 3 not in [1, 2] }} {{ 'll' in s }} {{ 1 in undefined_x }}", "False True True True True False")]
     [InlineData("{{ \"a\\u00e9\\x41\\101\\q\\U0001F600\" }} {{ 'it\\'s' }} {{ \"a\" \"b\" 'c' }} {{ 1_000 + 0x10 + 0o10 + 0b11 }} {{ 'a' ~ 1 ~ none ~ x ~ [1] }}", "a\u00e9AA\\q\ud83d\ude00 it's abc 1027 a1None[1]")]
@@ -99,6 +101,7 @@ public class TemplateTests
     [InlineData("{{ 'a' + 1 }}", TemplateErrorKind.TypeError, "can only concatenate str (not \"int\") to str")]
     [InlineData("{{ n + 'a' }}", TemplateErrorKind.TypeError, "unsupported operand type(s) for +: 'NoneType' and 'str'")]
     [InlineData("{{ 1 / 0 }}", TemplateErrorKind.ZeroDivisionError, "division by zero")]
+    [InlineData("{{ n[1:] }}", TemplateErrorKind.TypeError, "'NoneType' object is not subscriptable")]
     [InlineData("{{ messages.append(1) }}", TemplateErrorKind.SecurityError, "access to attribute 'append' of 'list' object is unsafe.")]
     [InlineData("{% set x = 1 %}{% set x.y = 2 %}", TemplateErrorKind.TemplateRuntimeError, "cannot assign attribute on non-namespace object")]
     [InlineData("{% for a, b in [(1, 2, 3)] %}{% endfor %}", TemplateErrorKind.ValueError, "too many values to unpack (expected 2)")]
