@@ -20,6 +20,7 @@
         'Get-LlamaEmbedding'
         'ConvertTo-LlamaToken'
         'ConvertFrom-LlamaToken'
+        'ConvertTo-LlamaChatPrompt'
         'Measure-LlamaModel'
         'New-LlamaSyntheticModel'
     )
