@@ -21,6 +21,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     private readonly KvCache _cache;
     private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits, _attnScratch;
     private readonly NativeBuffer<byte> _scratch;
+    private readonly nint[] _qkvOut, _gateUpOut; // where the shared-input products of a block write: q, k, v; gate, up
     private readonly float* _ropeFactors; // [ropeDims / 2] or null
 
     public CpuContext(CpuBackend backend, int contextLength)
@@ -44,6 +45,8 @@ internal sealed unsafe class CpuContext : IInferenceContext
             foreach (var m in l.Matrices)
                 scratch = Math.Max(scratch, MatMul.ScratchBytes(m, MaxBatch));
         _scratch = new(scratch);
+        _qkvOut = [(nint)_q.Pointer, (nint)_k.Pointer, (nint)_v.Pointer];
+        _gateUpOut = [(nint)_gate.Pointer, (nint)_up.Pointer];
         _ropeFactors = backend.RopeFactors(contextLength);
     }
 
@@ -117,9 +120,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
             // Attention: xb = norm(x); q, k, v = W xb (+ b); q, k normed per head if so; rotate q, k; cache k, v;
             // att = attention; xb = Wo att, normed again if so; x += xb.
             RmsNorm.Compute(x, L.AttnNorm, xb, n, dim, eps);
-            MatMul.Compute(L.Wq, xb, q, n, pool, _scratch);
-            MatMul.Compute(L.Wk, xb, k, n, pool, _scratch);
-            MatMul.Compute(L.Wv, xb, v, n, pool, _scratch);
+            MatMul.Compute(L.Qkv, xb, _qkvOut, n, pool, _scratch);
             AddBias(q, L.Bq, n, _c.QueryDim);
             AddBias(k, L.Bk, n, _c.KvDim);
             AddBias(v, L.Bv, n, _c.KvDim);
@@ -139,8 +140,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
 
             // Feed-forward: xb = Down(act(Gate xb) * Up xb) with xb = norm(x), normed again if so; x += xb.
             RmsNorm.Compute(x, L.FfnNorm, xb, n, dim, eps);
-            MatMul.Compute(L.Gate, xb, gate, n, pool, _scratch);
-            MatMul.Compute(L.Up, xb, up, n, pool, _scratch);
+            MatMul.Compute(L.GateUp, xb, _gateUpOut, n, pool, _scratch);
             GatedActivation.Compute(_c.Activation, gate, up, (long)n * _c.FeedForwardLength);
             MatMul.Compute(L.Down, gate, xb, n, pool, _scratch);
             if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostFfnNorm, xb, n, dim, eps);

@@ -24,4 +24,11 @@ internal sealed unsafe class CpuLayer
     public float* PostFfnNorm { get; init; }           // [dim]
 
     public IEnumerable<WeightMatrix> Matrices => [Wq, Wk, Wv, Wo, Gate, Up, Down];
+
+    /// <summary>The products that read the attention norm's output, for one <see cref="MatMul"/> dispatch.</summary>
+    public WeightMatrix[] Qkv => _qkv ??= [Wq, Wk, Wv];
+    /// <summary>The products that read the feed-forward norm's output.</summary>
+    public WeightMatrix[] GateUp => _gateUp ??= [Gate, Up];
+
+    private WeightMatrix[]? _qkv, _gateUp;
 }
