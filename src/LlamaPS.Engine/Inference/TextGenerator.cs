@@ -79,7 +79,8 @@ public sealed class TextGenerator(LlamaModel model)
         TimeSpan promptTime = TimeSpan.Zero;
         int cached = 0;
         int generated = 0;
-        StopReason reason = StopReason.MaxTokens;
+        // Every end of the loop sets its reason; left as it is, the caller stopped enumerating (or it failed).
+        StopReason reason = StopReason.Cancelled;
         try
         {
             cancellation.ThrowIfCancellationRequested();

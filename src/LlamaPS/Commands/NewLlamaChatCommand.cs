@@ -111,10 +111,9 @@ public sealed class NewLlamaChatCommand : GenerationCommand
         return messages;
     }
 
-    /// <summary>A chat message as it is, or a hashtable or object with a role and text content (in any letter case) and nothing else.</summary>
+    /// <summary>A chat's message, or a hashtable or object with a role and text content (in any letter case) and nothing else.</summary>
     private static ChatMessage MessageOf(object? value, int index)
     {
-        if ((value is PSObject pso ? pso.BaseObject : value) is ChatMessage message) return message;
         var fields = TemplateData.Message(value, index);
         foreach (DictionaryEntry field in fields)
         {

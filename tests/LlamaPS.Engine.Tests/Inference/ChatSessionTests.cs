@@ -195,6 +195,7 @@ public sealed class ChatSessionTests : IDisposable
             Assert.Throws<ChatSessionBusyException>(() => chat.Send("Hi").GetEnumerator().MoveNext());
         }
         // Stopping early ends the turn, keeping the reply so far.
+        Assert.Equal(StopReason.Cancelled, chat.LastStats!.StopReason);
         Assert.Equal(2, chat.Messages.Count);
         Assert.NotEmpty(chat.Messages[1].Content);
         _ = string.Concat(chat.Send("Hi"));
