@@ -21,6 +21,9 @@
         'ConvertTo-LlamaToken'
         'ConvertFrom-LlamaToken'
         'ConvertTo-LlamaChatPrompt'
+        'New-LlamaChat'
+        'Invoke-LlamaChat'
+        'Save-LlamaChat'
         'Measure-LlamaModel'
         'New-LlamaSyntheticModel'
     )

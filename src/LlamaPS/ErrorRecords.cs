@@ -30,6 +30,7 @@ internal static class ErrorRecords
         }, ErrorCategory.NotImplemented, target),
         TokenizerException => new(e, "InvalidTokenizer", ErrorCategory.InvalidData, target),
         ContextLengthExceededException => new(e, "PromptTooLong", ErrorCategory.LimitsExceeded, target),
+        ChatSessionBusyException => new(e, "ChatBusy", ErrorCategory.ResourceBusy, target),
         // A template that does not parse or uses what the renderer lacks, versus one that fails while rendering
         // (raise_exception among them): the message is the template's own either way.
         TemplateException { IsCompileError: true } => new(e, "InvalidChatTemplate", ErrorCategory.InvalidData, target),
@@ -44,5 +45,5 @@ internal static class ErrorRecords
     /// <summary>Whether the exception is one of the engine's expected failures (reported as errors, not crashes).</summary>
     public static bool IsExpected(Exception e) => e is IOException or GgufFormatException or UnsupportedModelException
         or TokenizerException or ContextLengthExceededException or InvalidDataException or UnauthorizedAccessException or ArgumentException
-        or TemplateException;
+        or TemplateException or ChatSessionBusyException;
 }

@@ -1,12 +1,13 @@
 using System.Collections;
 using System.Collections.Specialized;
 using System.Management.Automation;
+using LlamaPS.Engine.Inference;
 
 namespace LlamaPS;
 
 /// <summary>
-/// Turns what PowerShell hands a cmdlet (hashtables, ordered dictionaries, PSCustomObjects, arrays, wrapped values)
-/// into the plain .NET data the engine's templates read, keeping the order of keys and properties.
+/// Turns what PowerShell hands a cmdlet (hashtables, ordered dictionaries, PSCustomObjects, a chat's messages, arrays,
+/// wrapped values) into the plain .NET data the engine's templates read, keeping the order of keys and properties.
 /// </summary>
 internal static class TemplateData
 {
@@ -22,6 +23,8 @@ internal static class TemplateData
                 return properties;
             case PSObject wrapped:
                 return From(wrapped.BaseObject);
+            case ChatMessage message:
+                return new OrderedDictionary { ["role"] = message.Role, ["content"] = message.Content };
             case string:
                 return value;
             case IDictionary dictionary:

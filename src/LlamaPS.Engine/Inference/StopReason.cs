@@ -7,5 +7,6 @@ public enum StopReason
     StopString,
     MaxTokens,
     ContextFull,
+    /// <summary>The cancellation token was cancelled, or the caller stopped enumerating the pieces.</summary>
     Cancelled,
 }

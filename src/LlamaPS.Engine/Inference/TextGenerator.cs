@@ -7,44 +7,86 @@ namespace LlamaPS.Engine.Inference;
 /// <summary>
 /// Prompt in, text pieces out: tokenizes the prompt (BOS as the metadata says, special tokens parsed), evaluates it
 /// as one batch, then samples token by token reusing the KV cache. Pieces are yielded as soon as they are complete
-/// UTF-8 and cannot be the start of a stop string. Cancellation is checked before every token.
+/// UTF-8 and cannot be the start of a stop string. Cancellation is checked before every token. A caller that keeps a
+/// context between generations (a chat) passes it as a <see cref="CachedSequence"/>, so the part of the prompt its
+/// cache already holds is not evaluated again.
 /// </summary>
 public sealed class TextGenerator(LlamaModel model)
 {
-    /// <summary>Filled when an enumeration of <see cref="Generate"/> finishes (also when cancelled).</summary>
+    /// <summary>Filled when an enumeration of Generate finishes (also when cancelled).</summary>
     public GenerationStats? Stats { get; private set; }
 
+    /// <summary>Generates after <paramref name="prompt"/> in a context rented from the model for the enumeration.</summary>
     public IEnumerable<string> Generate(string prompt, GenerationOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        if (options.MaxTokens < 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxTokens must not be negative.");
-        var sampler = new Sampler(options.Sampling);
+        var sampler = SamplerFor(options);
         int[] promptIds = model.Tokenizer.Encode(prompt, addSpecial: true, parseSpecial: true);
         if (promptIds.Length == 0) throw new ArgumentException("The prompt is empty and the model adds no BOS token.", nameof(prompt));
-        if (promptIds.Length >= model.ContextLength)
-            throw new ContextLengthExceededException(promptIds.Length + 1, model.ContextLength);
-        return Run(promptIds, options, sampler, cancellation);
+        CheckFits(promptIds, model.ContextLength);
+        return RunRented(promptIds, options, sampler, cancellation);
     }
 
-    private IEnumerable<string> Run(int[] promptIds, GenerationOptions options, Sampler sampler, CancellationToken cancellation)
+    /// <summary>
+    /// Generates after <paramref name="promptIds"/> (the whole sequence, from position 0) in the caller's context,
+    /// evaluating only what follows the prefix its cache holds. Afterwards the sequence holds the prompt and the
+    /// generated tokens that were evaluated (all but the last one sampled).
+    /// </summary>
+    public IEnumerable<string> Generate(CachedSequence sequence, int[] promptIds, GenerationOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(sequence);
+        ArgumentNullException.ThrowIfNull(promptIds);
+        var sampler = SamplerFor(options);
+        if (promptIds.Length == 0) throw new ArgumentException("There are no prompt tokens.", nameof(promptIds));
+        CheckFits(promptIds, sequence.Context.ContextLength);
+        return Run(sequence, promptIds, options, sampler, cancellation);
+    }
+
+    private static Sampler SamplerFor(GenerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new Sampler(options.Sampling);
+    }
+
+    /// <summary>The prompt and at least one generated token must fit.</summary>
+    private static void CheckFits(int[] promptIds, int contextLength)
+    {
+        if (promptIds.Length >= contextLength) throw new ContextLengthExceededException(promptIds.Length + 1, contextLength);
+    }
+
+    private IEnumerable<string> RunRented(int[] promptIds, GenerationOptions options, Sampler sampler, CancellationToken cancellation)
+    {
+        var ctx = model.Rent();
+        try
+        {
+            foreach (string piece in Run(new CachedSequence(ctx), promptIds, options, sampler, cancellation)) yield return piece;
+        }
+        finally
+        {
+            model.Return(ctx);
+        }
+    }
+
+    private IEnumerable<string> Run(CachedSequence sequence, int[] promptIds, GenerationOptions options, Sampler sampler, CancellationToken cancellation)
     {
         var vocab = model.Tokenizer.Vocabulary;
         var logits = new float[model.Gguf.Config.VocabSize];
         var history = new List<int>(promptIds);
         var decoder = new TokenTextDecoder(model.Tokenizer);
         var stops = new StopStringFilter(options.Stop);
-        var ctx = model.Rent();
         var clock = Stopwatch.StartNew();
         TimeSpan promptTime = TimeSpan.Zero;
+        int cached = 0;
         int generated = 0;
-        StopReason reason = StopReason.MaxTokens;
+        // Every end of the loop sets its reason; left as it is, the caller stopped enumerating (or it failed).
+        StopReason reason = StopReason.Cancelled;
         try
         {
             cancellation.ThrowIfCancellationRequested();
-            ctx.Evaluate(promptIds, 0, logits);
+            cached = sequence.EvaluatePrompt(promptIds, logits);
             promptTime = clock.Elapsed;
             clock.Restart();
-            int pos = promptIds.Length;
             while (true)
             {
                 if (generated >= options.MaxTokens) { reason = StopReason.MaxTokens; break; }
@@ -56,9 +98,9 @@ public sealed class TextGenerator(LlamaModel model)
                 string text = stops.Push(decoder.Append(id), out bool stopped);
                 if (text.Length > 0) yield return text;
                 if (stopped) { reason = StopReason.StopString; break; }
-                if (pos >= ctx.ContextLength) { reason = StopReason.ContextFull; break; }
+                if (sequence.Length >= sequence.Context.ContextLength) { reason = StopReason.ContextFull; break; }
                 if (generated >= options.MaxTokens) { reason = StopReason.MaxTokens; break; }
-                ctx.Evaluate([id], pos++, logits);
+                sequence.Append(id, logits);
             }
             if (reason != StopReason.StopString)
             {
@@ -68,8 +110,7 @@ public sealed class TextGenerator(LlamaModel model)
         }
         finally
         {
-            Stats = new GenerationStats(promptIds.Length, promptTime, generated, clock.Elapsed, reason);
-            model.Return(ctx);
+            Stats = new GenerationStats(promptIds.Length, promptTime, generated, clock.Elapsed, reason, cached);
         }
     }
 }

@@ -62,7 +62,12 @@ public sealed class ChatTemplate
     public static ChatTemplate? FromGguf(GgufMetadata metadata, Vocabulary vocabulary)
     {
         string? source = metadata.GetString(MetadataKey);
-        if (string.IsNullOrEmpty(source)) return null;
+        return string.IsNullOrEmpty(source) ? null : ForVocabulary(source, vocabulary);
+    }
+
+    /// <summary>A template given as text, seeing a model's BOS and EOS token texts as the model's own template would.</summary>
+    public static ChatTemplate ForVocabulary(string source, Vocabulary vocabulary)
+    {
         string Text(int? id) => id is int i ? vocabulary.GetText(i) : "";
         return new ChatTemplate(source, Text(vocabulary.BosId), Text(vocabulary.EosId));
     }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Text;
 using LlamaPS.Engine.Inference;
-using LlamaPS.Engine.Sampling;
 using LlamaPS.Engine.Templates;
 
 namespace LlamaPS.Commands;
@@ -16,7 +15,7 @@ namespace LlamaPS.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "LlamaPrompt", DefaultParameterSetName = ChatSet)]
 [OutputType(typeof(string))]
-public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
+public sealed class InvokeLlamaPromptCommand : GenerationCommand, IDisposable
 {
     private const string ChatSet = "Chat";
     private const string RawSet = "Raw";
@@ -34,40 +33,6 @@ public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
     /// <summary>A model from Import-LlamaModel or a path to a GGUF file; default $env:LLAMAPS_MODEL.</summary>
     [Parameter]
     public object? Model { get; set; }
-
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int MaxTokens { get; set; } = 256;
-
-    [Parameter]
-    [ValidateRange(0.0, 100.0)]
-    public float Temperature { get; set; } = 0.8f;
-
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int TopK { get; set; } = 40;
-
-    [Parameter]
-    [ValidateRange(0.0, 1.0)]
-    public float TopP { get; set; } = 0.95f;
-
-    [Parameter]
-    [ValidateRange(0.0, 1.0)]
-    public float MinP { get; set; } = 0.05f;
-
-    [Parameter]
-    [ValidateRange(0.0, 100.0)]
-    public float RepeatPenalty { get; set; } = 1.0f;
-
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int RepeatLastN { get; set; } = 64;
-
-    [Parameter]
-    public int? Seed { get; set; }
-
-    [Parameter]
-    public string[] Stop { get; set; } = [];
 
     /// <summary>A system turn before the prompt's user turn (instructions, a persona); needs a chat template.</summary>
     [Parameter(ParameterSetName = ChatSet)]
@@ -102,16 +67,7 @@ public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
 
         var model = ModelArgument.Resolve(this, Model);
         string prompt = Raw ? text : Chat(model, text);
-        var options = new GenerationOptions
-        {
-            MaxTokens = MaxTokens,
-            Stop = Stop,
-            Sampling = new SamplingOptions
-            {
-                Temperature = Temperature, TopK = TopK, TopP = TopP, MinP = MinP,
-                RepeatPenalty = RepeatPenalty, RepeatLastN = RepeatLastN, Seed = Seed,
-            },
-        };
+        var options = GivenOptions(new GenerationOptions());
         var generator = new TextGenerator(model);
         var output = new StringBuilder();
         try
@@ -129,9 +85,7 @@ public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
         if (_stopping.IsCancellationRequested) throw new PipelineStoppedException();
         if (!Stream) WriteObject(output.ToString());
 
-        var s = generator.Stats!;
-        WriteVerbose($"Prompt: {s.PromptTokens} tokens in {s.PromptTime.TotalMilliseconds:F0} ms ({s.PromptTokensPerSecond:F1} tokens/s).");
-        WriteVerbose($"Generation: {s.GeneratedTokens} tokens in {s.GenerationTime.TotalMilliseconds:F0} ms ({s.GenerationTokensPerSecond:F1} tokens/s), stopped by {s.StopReason}.");
+        WriteStatsVerbose(generator.Stats!, cache: false);
     }
 
     /// <summary>The text as a chat turn through the model's template; the text itself for a model without one.</summary>
