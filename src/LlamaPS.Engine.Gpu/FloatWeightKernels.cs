@@ -1,0 +1,47 @@
+using ILGPU;
+using ILGPU.Runtime;
+using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Gpu.Formats;
+using LlamaPS.Engine.Gpu.Kernels;
+
+namespace LlamaPS.Engine.Gpu;
+
+/// <summary>The kernels of one float type, <typeparamref name="TFormat"/>; its GGUF rows are copied to the device as they are.</summary>
+internal sealed class FloatWeightKernels<TFormat>(GgmlType type) : WeightKernels
+    where TFormat : struct, IFloatFormat
+{
+    private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, int, int>? _gemv;
+    private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, int, int, int>? _gemm;
+    private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<float>, int>? _gather;
+
+    public override GgmlType Type => type;
+    public override int ActivationBlockUnits => 0;
+
+    public override void Compile(Accelerator accelerator)
+    {
+        _gemv = accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, int, int>(FloatGemvKernel.Run<TFormat>);
+        _gemm = accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<float>, ArrayView<float>, int, int, int, int>(FloatGemmKernel.Run<TFormat>);
+        _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<float>, int>(FloatEmbeddingKernel.Run<TFormat>);
+    }
+
+    public override unsafe DeviceMatrix Upload(Accelerator accelerator, string name, byte* data, int rows, int cols)
+    {
+        long words = GgmlTypeTraits.RowBytes(type, cols) / 4 * rows;
+        var buffer = accelerator.Allocate1D<uint>(words);
+        buffer.View.CopyFromCPU(ref *(uint*)data, words);
+        return new DeviceMatrix(name, this, rows, cols, buffer, null);
+    }
+
+    public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate)
+    {
+        if (tokens == 1)
+            _gemv!(new KernelConfig((w.Rows + QuantGemvKernel.RowsPerGroup - 1) / QuantGemvKernel.RowsPerGroup, GroupSum.Size),
+                w.Words.View, x, y, w.Rows, w.Cols, accumulate ? 1 : 0);
+        else
+            _gemm!(new KernelConfig(new Index2D((w.Rows + QuantGemmKernel.TileRows - 1) / QuantGemmKernel.TileRows, (tokens + QuantGemmKernel.TileTokens - 1) / QuantGemmKernel.TileTokens), new Index2D(GroupSum.Size, 1)),
+                w.Words.View, x, y, w.Rows, w.Cols, tokens, accumulate ? 1 : 0);
+    }
+
+    public override void Gather(DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens) =>
+        _gather!(tokens * (w.Cols / default(TFormat).ElementsPerWord), w.Words.View, ids, x, w.Cols);
+}

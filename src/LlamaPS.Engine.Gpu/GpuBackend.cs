@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using ILGPU;
+using ILGPU.Runtime;
+using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Gpu.Kernels;
+using LlamaPS.Engine.Inference;
+using LlamaPS.Engine.Models;
+
+namespace LlamaPS.Engine.Gpu;
+
+/// <summary>
+/// The model on an ILGPU accelerator (CUDA, OpenCL, or ILGPU's CPU accelerator): every weight repacked once into
+/// device memory, and the kernels for its types. Kernels compile (JIT) on a background thread while the weights
+/// are repacked and uploaded; <see cref="KernelCompileTime"/> says how long that took. The accelerator belongs to
+/// the caller and must outlive the backend. Loading checks every tensor type and the shape limits of the kernels up
+/// front, so a model the device cannot run fails the load, naming what it cannot do.
+/// </summary>
+public sealed unsafe class GpuBackend : IInferenceBackend
+{
+    private readonly List<IDisposable> _owned = [];
+
+    public GpuBackend(GgufModel model, Accelerator accelerator)
+    {
+        Model = model;
+        Accelerator = accelerator;
+        var c = model.Config;
+        CheckDevice(accelerator);
+        CheckShape(model, c);
+        var t = model.Tensors;
+        var kernels = new Dictionary<GgmlType, WeightKernels>();
+        foreach (var tensor in t.All().Where(x => x.Dimensions.Count == 2))
+        {
+            if (kernels.ContainsKey(tensor.Type)) continue;
+            kernels[tensor.Type] = WeightKernels.Create(tensor.Type) ?? throw new UnsupportedModelException(model.File.Path, UnsupportedFeature.TensorType, tensor.Type.ToString(),
+                $"tensor '{tensor.Name}' has type {tensor.Type}, which the GPU backend does not support (supported: {string.Join(", ", WeightKernels.SupportedTypes)}).");
+        }
+
+        Operators = new OperatorKernels();
+        var compile = Task.Run(() =>
+        {
+            accelerator.Bind();
+            var clock = Stopwatch.StartNew();
+            Operators.Compile(accelerator);
+            foreach (var k in kernels.Values) k.Compile(accelerator);
+            return clock.Elapsed;
+        });
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            accelerator.Bind();
+            DeviceMatrix Matrix(GgufTensorInfo info)
+            {
+                var m = kernels[info.Type].Upload(accelerator, info.Name, model.File.GetDataPointer(info), checked((int)info.RowCount), checked((int)info.RowLength));
+                _owned.Add(m);
+                return m;
+            }
+            MemoryBuffer1D<float, Stride1D.Dense>? Vector(GgufTensorInfo? info)
+            {
+                if (info is null) return null;
+                var b = accelerator.Allocate1D<float>(info.ElementCount);
+                _owned.Add(b);
+                b.View.CopyFromCPU(ref *(float*)model.File.GetDataPointer(info), info.ElementCount);
+                return b;
+            }
+            TokenEmbedding = Matrix(t.TokenEmbedding);
+            Output = ReferenceEquals(t.Output, t.TokenEmbedding) ? TokenEmbedding : Matrix(t.Output);
+            OutputNorm = Vector(t.OutputNorm)!;
+            Layers = t.Layers.Select(l => new GpuLayer(
+                Matrix(l.Wq), Matrix(l.Wk), Matrix(l.Wv), Matrix(l.Wo), Matrix(l.Gate), Matrix(l.Up), Matrix(l.Down),
+                Vector(l.AttnNorm)!, Vector(l.FfnNorm)!, Vector(l.Bq), Vector(l.Bk), Vector(l.Bv))).ToArray();
+            accelerator.Synchronize();
+            UploadTime = clock.Elapsed;
+            KernelCompileTime = compile.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            try { compile.Wait(); } catch (Exception) { /* the upload's exception is the one to report */ }
+            Dispose();
+            throw;
+        }
+    }
+
+    internal GgufModel Model { get; }
+    public Accelerator Accelerator { get; }
+    internal OperatorKernels Operators { get; }
+    internal DeviceMatrix TokenEmbedding { get; } = null!; // [vocab, dim]
+    internal DeviceMatrix Output { get; } = null!;         // [vocab, dim]
+    internal MemoryBuffer1D<float, Stride1D.Dense> OutputNorm { get; } = null!; // [dim]
+    internal IReadOnlyList<GpuLayer> Layers { get; } = [];
+
+    /// <summary>Time the kernels took to compile and load (JIT), overlapped with the upload.</summary>
+    public TimeSpan KernelCompileTime { get; }
+
+    /// <summary>Time the weights took to be repacked and copied to the device.</summary>
+    public TimeSpan UploadTime { get; }
+
+    /// <summary>Device memory the weights take.</summary>
+    public long WeightBytes => _owned.Sum(o => o switch { DeviceMatrix m => m.ByteSize, MemoryBuffer b => b.LengthInBytes, _ => 0 });
+
+    public string Description => $"{Accelerator.AcceleratorType} {Accelerator.Name} (ILGPU)";
+
+    public IInferenceContext CreateContext(int contextLength) => new GpuContext(this, contextLength);
+
+    /// <summary>The devices the kernels cannot run on, and why; none for a usable one.</summary>
+    public static string? Unusable(Device device)
+    {
+        if (device.MaxNumThreadsPerGroup < GroupSum.Size)
+            return $"groups of at most {device.MaxNumThreadsPerGroup} threads; the kernels need {GroupSum.Size}.";
+        if (device.MaxSharedMemoryPerGroup < SharedBytesNeeded)
+            return $"{device.MaxSharedMemoryPerGroup} bytes of shared memory a group; the kernels need {SharedBytesNeeded}.";
+        return null;
+    }
+
+    private const int SharedBytesNeeded = QuantGemmKernel.SharedBytes;
+
+    private static void CheckDevice(Accelerator accelerator)
+    {
+        if (Unusable(accelerator.Device) is string reason)
+            throw new NotSupportedException($"{accelerator.Name} cannot run the GPU backend: {reason}");
+    }
+
+    private static void CheckShape(GgufModel model, ModelConfig c)
+    {
+        void Fail(string what) => throw new UnsupportedModelException(model.File.Path, UnsupportedFeature.Architecture, c.Architecture, $"the GPU backend cannot run this model: {what}");
+        if (c.HeadDim > AttentionKernel.MaxHeadDim) Fail($"head size {c.HeadDim} exceeds {AttentionKernel.MaxHeadDim}.");
+        foreach (var tensor in model.Tensors.All().Where(x => x.Dimensions.Count == 2))
+        {
+            long cols = tensor.RowLength;
+            if (cols > QuantizeActivationsKernel.MaxUnits * 32) Fail($"tensor '{tensor.Name}' has rows of {cols} values; at most {QuantizeActivationsKernel.MaxUnits * 32} are supported.");
+            if (cols % (WeightKernels.Create(tensor.Type)?.ColumnMultiple ?? 1) != 0) Fail($"tensor '{tensor.Name}' has rows of {cols} values, not a multiple of what its type {tensor.Type} packs.");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var o in _owned) o.Dispose();
+        _owned.Clear();
+    }
+}

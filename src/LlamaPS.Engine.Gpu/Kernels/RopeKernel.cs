@@ -1,0 +1,31 @@
+using ILGPU;
+
+namespace LlamaPS.Engine.Gpu.Kernels;
+
+/// <summary>
+/// Rotary position embedding in place over q [tokens, heads * headDim] and k [tokens, kvHeads * headDim], one thread
+/// a (token, pair) (index = t * ropeDims/2 + i), turning pair i of every head by (start + t) * thetaScale^i. The angle
+/// is advanced by repeated float multiplication, as ggml does. neox != 0 pairs x[i] with x[i + ropeDims/2] (GPT-NeoX,
+/// qwen2); otherwise x[2i] with x[2i + 1] (llama).
+/// </summary>
+public static class RopeKernel
+{
+    public static void Run(Index1D index, ArrayView<float> q, ArrayView<float> k, int heads, int kvHeads, int headDim,
+        int start, int ropeDims, float thetaScale, int neox)
+    {
+        int half = ropeDims / 2, t = index / half, i = index % half;
+        float theta = start + t;
+        for (int s = 0; s < i; s++) theta *= thetaScale;
+        float cos = MathF.Cos(theta), sin = MathF.Sin(theta);
+        int a = neox != 0 ? i : 2 * i, b = neox != 0 ? i + half : 2 * i + 1;
+        for (int h = 0; h < heads; h++) Rotate(q, ((long)t * heads + h) * headDim, a, b, cos, sin);
+        for (int h = 0; h < kvHeads; h++) Rotate(k, ((long)t * kvHeads + h) * headDim, a, b, cos, sin);
+    }
+
+    private static void Rotate(ArrayView<float> x, long head, int a, int b, float cos, float sin)
+    {
+        float x0 = x[head + a], x1 = x[head + b];
+        x[head + a] = x0 * cos - x1 * sin;
+        x[head + b] = x0 * sin + x1 * cos;
+    }
+}

@@ -1,0 +1,53 @@
+using LlamaPS.Engine.Inference;
+
+namespace LlamaPS.Engine.Tests.Golden;
+
+/// <summary>
+/// The teacher-forced comparison with llama.cpp that <see cref="GoldenLogitsTests"/> explains, for any backend: feed
+/// the golden prompt as one batch, then each golden token, and hold every step's logits to the tolerance.
+/// </summary>
+public static class GoldenComparison
+{
+    /// <summary>Runs the comparison (asserting as it goes) and returns a line saying how close it came.</summary>
+    public static string TeacherForced(IInferenceBackend backend, string model, string prompt, double tolerance)
+    {
+        var golden = GoldenRun.Load(model, prompt);
+        using var ctx = backend.CreateContext(golden.PromptIds.Length + golden.GenIds.Length);
+        var logits = new float[golden.Vocab];
+        double worst = 0;
+        int pos = 0, checkedTokens = 0;
+        for (int s = 0; s < golden.GenIds.Length; s++)
+        {
+            int[] input = s == 0 ? golden.PromptIds : [golden.GenIds[s - 1]];
+            ctx.Evaluate(input, pos, logits);
+            pos += input.Length;
+
+            float[] expected = golden.Logits[s];
+            double std = StdDev(expected), maxDiff = 0;
+            for (int i = 0; i < logits.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(logits[i] - expected[i]));
+            worst = Math.Max(worst, maxDiff / std);
+            Assert.True(maxDiff / std <= tolerance,
+                $"{model} {prompt} step {s}: normalized max logit error {maxDiff / std:E3} exceeds {tolerance:E1}.");
+            if (golden.Gaps[s] > 2 * tolerance * std)
+            {
+                checkedTokens++;
+                Assert.Equal(golden.GenIds[s], ArgMax(logits));
+            }
+        }
+        Assert.True(checkedTokens >= golden.GenIds.Length / 4, "Too few steps had a gap the tolerance cannot flip: the test would check nothing.");
+        return $"{model} {prompt}: worst normalized error {worst:E3} (tolerance {tolerance:E1}), greedy tokens checked {checkedTokens}/{golden.GenIds.Length}";
+    }
+
+    internal static int ArgMax(ReadOnlySpan<float> x)
+    {
+        int best = 0;
+        for (int i = 1; i < x.Length; i++) if (x[i] > x[best]) best = i;
+        return best;
+    }
+
+    private static double StdDev(float[] x)
+    {
+        double mean = x.Average(v => (double)v);
+        return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / x.Length);
+    }
+}
