@@ -32,9 +32,9 @@ internal sealed class FloatWeightKernels<TFormat>(GgmlType type) : WeightKernels
         return new DeviceMatrix(name, this, rows, cols, buffer, null);
     }
 
-    public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate)
+    public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
     {
-        if (tokens == 1)
+        if (vectorKernel)
             _gemv!(new KernelConfig((w.Rows + QuantGemvKernel.RowsPerGroup - 1) / QuantGemvKernel.RowsPerGroup, GroupSum.Size),
                 w.Words.View, x, y, w.Rows, w.Cols, accumulate ? 1 : 0);
         else

@@ -137,7 +137,7 @@ internal sealed class GpuContext : IInferenceContext
                 _ops.Quantize(x, cols, tokens, blockUnits, _quantized);
                 quantizedAs = blockUnits;
             }
-            w.Kernels.Multiply(w, x, _quantized, y, tokens, accumulate);
+            w.Kernels.Multiply(w, x, _quantized, y, tokens, accumulate, tokens == 1 && _b.MatrixVectorKernels);
         }
     }
 

@@ -58,9 +58,9 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
         }
     }
 
-    public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate)
+    public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
     {
-        if (tokens == 1)
+        if (vectorKernel)
             _gemv!(new KernelConfig((w.Rows + QuantGemvKernel.RowsPerGroup - 1) / QuantGemvKernel.RowsPerGroup, GroupSum.Size),
                 w.Words.View, w.Scales!.View, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
         else

@@ -29,9 +29,10 @@ internal abstract class WeightKernels
 
     /// <summary>
     /// y [tokens, rows] (+)= x [tokens, cols] · Wᵀ. Quantized types read <paramref name="quantized"/>, which must hold
-    /// x quantized in this type's activation format; float types read x.
+    /// x quantized in this type's activation format; float types read x. <paramref name="vectorKernel"/> (one token
+    /// only) takes the matrix-vector kernel rather than the tiled matrix-matrix one.
     /// </summary>
-    public abstract void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate);
+    public abstract void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel);
 
     /// <summary>x [tokens, cols] = rows ids[0..tokens) of W, in f32.</summary>
     public abstract void Gather(DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens);

@@ -8,12 +8,16 @@ namespace LlamaPS.Engine.Gpu.Tests;
 /// <summary>
 /// llama.cpp's golden logits through the GPU backend, with the CPU engine's tolerances (GoldenLogitsTests): the GPU
 /// kernels do the same arithmetic (8-bit activations, integer products, f16 KV cache and attention accumulator),
-/// so they must land as close. Subclassed per accelerator; ILGPU's CPU accelerator runs it everywhere, slowly, so it
-/// takes the small models only.
+/// so they must land as close. Subclassed per accelerator. ILGPU's CPU accelerator runs it everywhere, at seconds a
+/// token, so there it takes one prompt of each weight type and compares the prompt's step and the first generated one
+/// (every kernel, the batch path and the one-token path); CUDA and OpenCL compare every model, prompt and step.
 /// </summary>
 public abstract class GoldenLogitsGpuTests(ITestOutputHelper output)
 {
     protected abstract string Kind { get; }
+
+    /// <summary>How many golden steps to compare; null for all.</summary>
+    protected virtual int? Steps => null;
 
     public static readonly Dictionary<string, double> Tolerance = new()
     {
@@ -30,7 +34,8 @@ public abstract class GoldenLogitsGpuTests(ITestOutputHelper output)
         ["synth-qwen2-q4_k_m"] = 5e-2,
     };
 
-    public static TheoryData<string, string> Cases()
+    /// <summary>Every model and prompt, for the real devices.</summary>
+    public static TheoryData<string, string> AllCases()
     {
         var data = new TheoryData<string, string>();
         foreach (var m in Tolerance.Keys)
@@ -39,28 +44,44 @@ public abstract class GoldenLogitsGpuTests(ITestOutputHelper output)
         return data;
     }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void TeacherForcedLogitsMatchLlamaCpp(string model, string prompt)
+    /// <summary>One prompt of each weight type, qwen2 once, for ILGPU's CPU accelerator.</summary>
+    public static TheoryData<string, string> QuickCases() => new(
+        ("stories260K", "p1"), ("synth-llama-f32", "p1"), ("synth-llama-f16", "p1"), ("synth-llama-bf16", "p1"),
+        ("synth-llama-q8_0", "p1"), ("synth-llama-q4_0", "p1"), ("synth-llama-q4_k_m", "p1"), ("synth-qwen2-q8_0", "p1"));
+
+    protected void Compare(string model, string prompt)
     {
         var accelerator = TestDevice.Get(Kind);
         using var gguf = GgufModel.Open(GgufFile.Open(SharedData.PathOf("models", model + ".gguf")));
         using var backend = new GpuBackend(gguf, accelerator);
-        output.WriteLine(GoldenComparison.TeacherForced(backend, model, prompt, Tolerance[model]));
+        output.WriteLine(GoldenComparison.TeacherForced(backend, model, prompt, Tolerance[model], Steps));
     }
 }
 
 public sealed class GoldenLogitsIlgpuCpuTests(ITestOutputHelper output) : GoldenLogitsGpuTests(output)
 {
     protected override string Kind => "cpu32";
+    protected override int? Steps => 2;
+
+    [Theory]
+    [MemberData(nameof(QuickCases))]
+    public void TeacherForcedLogitsMatchLlamaCpp(string model, string prompt) => Compare(model, prompt);
 }
 
 public sealed class GoldenLogitsCudaTests(ITestOutputHelper output) : GoldenLogitsGpuTests(output)
 {
     protected override string Kind => "cuda";
+
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void TeacherForcedLogitsMatchLlamaCpp(string model, string prompt) => Compare(model, prompt);
 }
 
 public sealed class GoldenLogitsOpenClTests(ITestOutputHelper output) : GoldenLogitsGpuTests(output)
 {
     protected override string Kind => "opencl";
+
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void TeacherForcedLogitsMatchLlamaCpp(string model, string prompt) => Compare(model, prompt);
 }

@@ -6,6 +6,8 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// <summary>
 /// Scalar helpers the kernels share, written with integer and bit operations only so that every backend runs them
 /// the same way: no ILGPU.Half (OpenCL would need cl_khr_fp16), no rounding mode the backend may choose for us.
+/// Conversions between float and integers go through int: ILGPU converts unsigned ones by way of double, which
+/// OpenCL devices without fp64 lack.
 /// </summary>
 public static class DeviceMath
 {
@@ -14,7 +16,7 @@ public static class DeviceMath
     {
         uint exponent = h & 0x7C00, mantissa = h & 0x3FF;
         float magnitude = exponent == 0
-            ? mantissa * 5.9604645e-8f // subnormal: mantissa * 2^-24, an exact integer conversion, no denormal arithmetic
+            ? (int)mantissa * 5.9604645e-8f // subnormal: mantissa * 2^-24, an exact integer conversion, no denormal arithmetic
             : exponent == 0x7C00
                 ? Interop.IntAsFloat(0x7F800000u | (mantissa << 13))
                 : Interop.IntAsFloat(((h & 0x7FFF) << 13) + 0x38000000u); // rebias 15 -> 127
@@ -34,7 +36,7 @@ public static class DeviceMath
         if (a < 0x38800000)
         {
             // Below the smallest normal half: an integer count of 2^-24, rounded to even (1024 is the smallest normal).
-            return sign | (uint)RoundHalfEven(Interop.IntAsFloat(a) * 16777216f);
+            return sign | (uint)(int)RoundHalfEven(Interop.IntAsFloat(a) * 16777216f);
         }
         a += 0xFFF + ((a >> 13) & 1);
         return sign | ((a - 0x38000000u) >> 13);
