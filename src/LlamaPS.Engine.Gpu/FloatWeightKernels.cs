@@ -24,24 +24,29 @@ internal sealed class FloatWeightKernels<TFormat>(GgmlType type) : WeightKernels
         _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<float>, int>(FloatEmbeddingKernel.Run<TFormat>);
     }
 
-    public override unsafe DeviceMatrix Upload(Accelerator accelerator, string name, byte* data, int rows, int cols)
+    public override unsafe DeviceMatrix Upload(Accelerator accelerator, string name, IReadOnlyList<(nint Data, int Rows)> parts, int cols)
     {
-        long words = GgmlTypeTraits.RowBytes(type, cols) / 4 * rows;
-        var buffer = accelerator.Allocate1D<uint>(words);
-        buffer.View.CopyFromCPU(ref *(uint*)data, words);
-        return new DeviceMatrix(name, this, rows, cols, buffer, null);
+        int rowWords = checked((int)(GgmlTypeTraits.RowBytes(type, cols) / 4)), rows = parts.Sum(p => p.Rows);
+        var buffer = accelerator.Allocate1D<uint>((long)rows * rowWords);
+        long at = 0;
+        foreach (var (data, count) in parts)
+        {
+            buffer.View.SubView(at, (long)count * rowWords).CopyFromCPU(ref *(uint*)data, (long)count * rowWords);
+            at += (long)count * rowWords;
+        }
+        return new DeviceMatrix(name, this, rows, cols, rowWords, 0, buffer.View, default, buffer);
     }
 
     public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
     {
         if (vectorKernel)
             _gemv!(new KernelConfig((w.Rows + QuantGemvKernel.RowsPerGroup - 1) / QuantGemvKernel.RowsPerGroup, GroupSum.Size),
-                w.Words.View, x, y, w.Rows, w.Cols, accumulate ? 1 : 0);
+                w.Words, x, y, w.Rows, w.Cols, accumulate ? 1 : 0);
         else
             _gemm!(new KernelConfig(new Index2D((w.Rows + QuantGemmKernel.TileRows - 1) / QuantGemmKernel.TileRows, (tokens + QuantGemmKernel.TileTokens - 1) / QuantGemmKernel.TileTokens), new Index2D(GroupSum.Size, 1)),
-                w.Words.View, x, y, w.Rows, w.Cols, tokens, accumulate ? 1 : 0);
+                w.Words, x, y, w.Rows, w.Cols, tokens, accumulate ? 1 : 0);
     }
 
     public override void Gather(DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens) =>
-        _gather!(tokens * (w.Cols / default(TFormat).ElementsPerWord), w.Words.View, ids, x, w.Cols);
+        _gather!(tokens * (w.Cols / default(TFormat).ElementsPerWord), w.Words, ids, x, w.Cols);
 }

@@ -48,11 +48,35 @@ public sealed unsafe class GpuBackend : IInferenceBackend
         {
             var clock = Stopwatch.StartNew();
             accelerator.Bind();
-            DeviceMatrix Matrix(GgufTensorInfo info)
+            DeviceMatrix Upload(string name, IReadOnlyList<GgufTensorInfo> infos)
             {
-                var m = kernels[info.Type].Upload(accelerator, info.Name, model.File.GetDataPointer(info), checked((int)info.RowCount), checked((int)info.RowLength));
+                var parts = infos.Select(i => ((nint)model.File.GetDataPointer(i), checked((int)i.RowCount))).ToArray();
+                var m = kernels[infos[0].Type].Upload(accelerator, name, parts, checked((int)infos[0].RowLength));
                 _owned.Add(m);
                 return m;
+            }
+            DeviceMatrix Matrix(GgufTensorInfo info) => Upload(info.Name, [info]);
+            // Consecutive tensors of one type share a stack.
+            MatrixStack Stack(params GgufTensorInfo[] infos)
+            {
+                var stacks = new List<DeviceMatrix>();
+                var parts = new List<DeviceMatrix>();
+                for (int i = 0; i < infos.Length;)
+                {
+                    int end = i + 1;
+                    while (end < infos.Length && infos[end].Type == infos[i].Type) end++;
+                    var group = infos[i..end];
+                    var stack = Upload(string.Join(" + ", group.Select(g => g.Name)), group);
+                    stacks.Add(stack);
+                    int row = 0;
+                    foreach (var g in group)
+                    {
+                        parts.Add(stack.Slice(g.Name, row, checked((int)g.RowCount)));
+                        row += checked((int)g.RowCount);
+                    }
+                    i = end;
+                }
+                return new MatrixStack(stacks, parts);
             }
             MemoryBuffer1D<float, Stride1D.Dense>? Vector(GgufTensorInfo? info)
             {
@@ -66,7 +90,7 @@ public sealed unsafe class GpuBackend : IInferenceBackend
             Output = ReferenceEquals(t.Output, t.TokenEmbedding) ? TokenEmbedding : Matrix(t.Output);
             OutputNorm = Vector(t.OutputNorm)!;
             Layers = t.Layers.Select(l => new GpuLayer(
-                Matrix(l.Wq), Matrix(l.Wk), Matrix(l.Wv), Matrix(l.Wo), Matrix(l.Gate), Matrix(l.Up), Matrix(l.Down),
+                Stack(l.Wq, l.Wk, l.Wv), Matrix(l.Wo), Stack(l.Gate, l.Up), Matrix(l.Down),
                 Vector(l.AttnNorm)!, Vector(l.FfnNorm)!, Vector(l.Bq), Vector(l.Bk), Vector(l.Bv))).ToArray();
             accelerator.Synchronize();
             UploadTime = clock.Elapsed;
@@ -133,7 +157,6 @@ public sealed unsafe class GpuBackend : IInferenceBackend
         foreach (var tensor in model.Tensors.All().Where(x => x.Dimensions.Count == 2))
         {
             long cols = tensor.RowLength;
-            if (cols > QuantizeActivationsKernel.MaxUnits * 32) Fail($"tensor '{tensor.Name}' has rows of {cols} values; at most {QuantizeActivationsKernel.MaxUnits * 32} are supported.");
             if (cols % (WeightKernels.Create(tensor.Type)?.ColumnMultiple ?? 1) != 0) Fail($"tensor '{tensor.Name}' has rows of {cols} values, not a multiple of what its type {tensor.Type} packs.");
         }
     }

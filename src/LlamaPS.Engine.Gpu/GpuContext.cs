@@ -12,7 +12,8 @@ namespace LlamaPS.Engine.Gpu;
 /// else. A prompt runs in batches of up to <see cref="MaxBatch"/> tokens through the tiled matrix-matrix kernels;
 /// generation is the 1-token case through the matrix-vector kernels.
 /// Buffers, all [batch, width]: x and xb [B, dim], q and att [B, qDim], k and v [B, kvDim], gate and up [B, ffn];
-/// the KV cache, f16, per layer K and V [contextLength, kvDim].
+/// the KV cache, f16, per layer K and V [contextLength, kvDim]. For n tokens q, k and v lie one after the other in
+/// one buffer, as do gate and up, so that for one token a stacked matrix (<see cref="MatrixStack"/>) writes them all.
 /// </summary>
 internal sealed class GpuContext : IInferenceContext
 {
@@ -22,7 +23,7 @@ internal sealed class GpuContext : IInferenceContext
     private readonly ModelConfig _c;
     private readonly OperatorKernels _ops;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _ids;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _x, _xb, _qkv, _att, _gateUp, _logits;
     private readonly MemoryBuffer1D<ushort, Stride1D.Dense> _keys, _values;
     private readonly QuantizedActivations _quantized;
     private readonly List<IDisposable> _buffers = [];
@@ -46,12 +47,9 @@ internal sealed class GpuContext : IInferenceContext
             _ids = Buffer<int>(MaxBatch);
             _x = Buffer<float>(MaxBatch * (long)_c.EmbeddingLength);
             _xb = Buffer<float>(MaxBatch * (long)_c.EmbeddingLength);
-            _q = Buffer<float>(MaxBatch * (long)_c.QueryDim);
+            _qkv = Buffer<float>(MaxBatch * (long)(_c.QueryDim + 2 * _c.KvDim));
             _att = Buffer<float>(MaxBatch * (long)_c.QueryDim);
-            _k = Buffer<float>(MaxBatch * (long)_c.KvDim);
-            _v = Buffer<float>(MaxBatch * (long)_c.KvDim);
-            _gate = Buffer<float>(MaxBatch * (long)_c.FeedForwardLength);
-            _up = Buffer<float>(MaxBatch * (long)_c.FeedForwardLength);
+            _gateUp = Buffer<float>(MaxBatch * 2L * _c.FeedForwardLength);
             _logits = Buffer<float>(_c.VocabSize);
             _keys = Buffer<ushort>((long)_c.BlockCount * contextLength * _c.KvDim);
             _values = Buffer<ushort>((long)_c.BlockCount * contextLength * _c.KvDim);
@@ -92,7 +90,10 @@ internal sealed class GpuContext : IInferenceContext
         int n = tokens.Length, dim = _c.EmbeddingLength, qDim = _c.QueryDim, kvDim = _c.KvDim, ffn = _c.FeedForwardLength;
         long cache = (long)ContextLength * kvDim;
         _ids.View.SubView(0, n).CopyFromCPU(ref MemoryMarshal.GetReference(tokens), n);
-        ArrayView<float> x = _x.View, xb = _xb.View, q = _q.View, k = _k.View, v = _v.View, att = _att.View, gate = _gate.View, up = _up.View;
+        ArrayView<float> x = _x.View, xb = _xb.View, att = _att.View;
+        ArrayView<float> q = _qkv.View.SubView(0, (long)n * qDim), k = _qkv.View.SubView((long)n * qDim, (long)n * kvDim);
+        ArrayView<float> v = _qkv.View.SubView((long)n * (qDim + kvDim), (long)n * kvDim);
+        ArrayView<float> gate = _gateUp.View.SubView(0, (long)n * ffn), up = _gateUp.View.SubView((long)n * ffn, (long)n * ffn);
         _b.TokenEmbedding.Kernels.Gather(_b.TokenEmbedding, _ids.View, x, n);
 
         for (int l = 0; l < _b.Layers.Count; l++)
@@ -101,7 +102,7 @@ internal sealed class GpuContext : IInferenceContext
             ArrayView<ushort> keys = _keys.View.SubView(l * cache, cache), values = _values.View.SubView(l * cache, cache);
             // Attention: xb = norm(x); q, k, v = W xb (+ b); rotate q, k; cache k, v; att = attention; x += Wo att.
             _ops.RmsNorm(x, L.AttnNorm.View, xb, n, dim, _c.RmsEpsilon);
-            Project(xb, dim, n, (L.Wq, q, false), (L.Wk, k, false), (L.Wv, v, false));
+            Project(xb, dim, n, L.Qkv, _qkv.View, q, k, v);
             if (L.Bq is not null) _ops.BiasAdd(q, L.Bq.View, n, qDim);
             if (L.Bk is not null) _ops.BiasAdd(k, L.Bk.View, n, kvDim);
             if (L.Bv is not null) _ops.BiasAdd(v, L.Bv.View, n, kvDim);
@@ -112,7 +113,7 @@ internal sealed class GpuContext : IInferenceContext
 
             // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x).
             _ops.RmsNorm(x, L.FfnNorm.View, xb, n, dim, _c.RmsEpsilon);
-            Project(xb, dim, n, (L.Gate, gate, false), (L.Up, up, false));
+            Project(xb, dim, n, L.GateUp, _gateUp.View, gate, up);
             _ops.SwiGlu(gate, up, n * ffn);
             Project(gate, ffn, n, (L.Down, x, true));
         }
@@ -120,6 +121,30 @@ internal sealed class GpuContext : IInferenceContext
         // Only the last token's logits are needed: norm it alone and project to the vocabulary.
         _ops.RmsNorm(x.SubView((long)(n - 1) * dim, dim), _b.OutputNorm.View, xb, 1, dim, _c.RmsEpsilon);
         Project(xb, dim, 1, (_b.Output, _logits.View, false));
+    }
+
+    /// <summary>
+    /// The products of x with a stack's parts into <paramref name="outputs"/> (one per part): for one token by
+    /// stack, each stack writing its rows side by side in <paramref name="joined"/> (where the outputs lie one after
+    /// the other), for a batch part by part.
+    /// </summary>
+    private void Project(ArrayView<float> x, int cols, int tokens, MatrixStack stack, ArrayView<float> joined, params ArrayView<float>[] outputs)
+    {
+        if (tokens == 1)
+        {
+            long row = 0;
+            var products = new (DeviceMatrix, ArrayView<float>, bool)[stack.Stacks.Count];
+            for (int i = 0; i < products.Length; i++)
+            {
+                products[i] = (stack.Stacks[i], joined.SubView(row, stack.Stacks[i].Rows), false);
+                row += stack.Stacks[i].Rows;
+            }
+            Project(x, cols, 1, products);
+        }
+        else
+        {
+            Project(x, cols, tokens, stack.Parts.Select((p, i) => (p, outputs[i], false)).ToArray());
+        }
     }
 
     /// <summary>

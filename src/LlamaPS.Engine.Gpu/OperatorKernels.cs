@@ -31,7 +31,7 @@ internal sealed class OperatorKernels
 
     /// <summary>x [tokens, cols] to 8-bit units with <paramref name="blockUnits"/> units a scale (1: Q8_0, 8: Q8_K).</summary>
     public void Quantize(ArrayView<float> x, int cols, int tokens, int blockUnits, QuantizedActivations q) =>
-        _quantize!(new KernelConfig(tokens, GroupSum.Size), x, q.Words.View, q.Scales.View, q.Sums.View, cols, blockUnits);
+        _quantize!(new KernelConfig(new Index2D((cols / 32 + QuantizeActivationsKernel.GroupUnits - 1) / QuantizeActivationsKernel.GroupUnits, tokens), new Index2D(GroupSum.Size, 1)), x, q.Words.View, q.Scales.View, q.Sums.View, cols, blockUnits);
 
     public void RmsNorm(ArrayView<float> x, ArrayView<float> weight, ArrayView<float> y, int rows, int n, float eps) =>
         _rmsNorm!(new KernelConfig(rows, GroupSum.Size), x, weight, y, n, eps);

@@ -25,31 +25,39 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
         _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(QuantEmbeddingKernel.Run<TFormat>);
     }
 
-    public override unsafe DeviceMatrix Upload(Accelerator accelerator, string name, byte* data, int rows, int cols)
+    public override unsafe DeviceMatrix Upload(Accelerator accelerator, string name, IReadOnlyList<(nint Data, int Rows)> parts, int cols)
     {
         var format = default(TFormat);
         int units = cols / 32, wordsPerUnit = format.StoredWords, scalesPerUnit = format.ScalesPerUnit;
+        int rows = parts.Sum(p => p.Rows);
         long rowBytes = GgmlTypeTraits.RowBytes(type, cols);
         var words = new uint[(long)rows * units * wordsPerUnit];
         var scales = new float[(long)rows * units * scalesPerUnit];
-        nint basePointer = (nint)data;
-        Parallel.For(0, rows, r =>
+        int first = 0;
+        foreach (var (data, count) in parts)
         {
-            var row = new ReadOnlySpan<byte>((byte*)basePointer + r * rowBytes, checked((int)rowBytes));
-            Span<uint> w = stackalloc uint[8];
-            Span<float> s = stackalloc float[2];
-            var f = default(TFormat);
-            for (int u = 0; u < units; u++)
+            int offset = first;
+            Parallel.For(0, count, r =>
             {
-                f.Pack(row, u, w, s);
-                for (int j = 0; j < wordsPerUnit; j++) words[((long)r * wordsPerUnit + j) * units + u] = w[j];
-                for (int j = 0; j < scalesPerUnit; j++) scales[((long)r * scalesPerUnit + j) * units + u] = s[j];
-            }
-        });
+                var row = new ReadOnlySpan<byte>((byte*)data + r * rowBytes, checked((int)rowBytes));
+                Span<uint> w = stackalloc uint[8];
+                Span<float> s = stackalloc float[2];
+                var f = default(TFormat);
+                long at = offset + r;
+                for (int u = 0; u < units; u++)
+                {
+                    f.Pack(row, u, w, s);
+                    for (int j = 0; j < wordsPerUnit; j++) words[(at * wordsPerUnit + j) * units + u] = w[j];
+                    for (int j = 0; j < scalesPerUnit; j++) scales[(at * scalesPerUnit + j) * units + u] = s[j];
+                }
+            });
+            first += count;
+        }
         var wordBuffer = accelerator.Allocate1D(words);
         try
         {
-            return new DeviceMatrix(name, this, rows, cols, wordBuffer, accelerator.Allocate1D(scales));
+            var scaleBuffer = accelerator.Allocate1D(scales);
+            return new DeviceMatrix(name, this, rows, cols, units * wordsPerUnit, units * scalesPerUnit, wordBuffer.View, scaleBuffer.View, wordBuffer, scaleBuffer);
         }
         catch
         {
@@ -62,12 +70,12 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
     {
         if (vectorKernel)
             _gemv!(new KernelConfig((w.Rows + QuantGemvKernel.RowsPerGroup - 1) / QuantGemvKernel.RowsPerGroup, GroupSum.Size),
-                w.Words.View, w.Scales!.View, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
+                w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
         else
             _gemm!(new KernelConfig(new Index2D((w.Rows + QuantGemmKernel.TileRows - 1) / QuantGemmKernel.TileRows, (tokens + QuantGemmKernel.TileTokens - 1) / QuantGemmKernel.TileTokens), new Index2D(GroupSum.Size, 1)),
-                w.Words.View, w.Scales!.View, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, tokens, accumulate ? 1 : 0);
+                w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, tokens, accumulate ? 1 : 0);
     }
 
     public override void Gather(DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens) =>
-        _gather!(tokens * w.Units, w.Words.View, w.Scales!.View, ids, x, w.Units);
+        _gather!(tokens * w.Units, w.Words, w.Scales, ids, x, w.Units);
 }

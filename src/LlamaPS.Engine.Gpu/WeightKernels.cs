@@ -24,8 +24,11 @@ internal abstract class WeightKernels
     /// <summary>Loads (compiling on first use) this type's kernels on the accelerator.</summary>
     public abstract void Compile(Accelerator accelerator);
 
-    /// <summary>Repacks a GGUF matrix (rows of <paramref name="cols"/> elements at <paramref name="data"/>) into device memory.</summary>
-    public abstract unsafe DeviceMatrix Upload(Accelerator accelerator, string name, byte* data, int rows, int cols);
+    /// <summary>
+    /// Repacks GGUF matrices of this type with rows of <paramref name="cols"/> elements, stacked in the order given
+    /// (each its data and row count), into one device matrix.
+    /// </summary>
+    public abstract unsafe DeviceMatrix Upload(Accelerator accelerator, string name, IReadOnlyList<(nint Data, int Rows)> parts, int cols);
 
     /// <summary>
     /// y [tokens, rows] (+)= x [tokens, cols] · Wᵀ. Quantized types read <paramref name="quantized"/>, which must hold

@@ -61,7 +61,8 @@ public abstract unsafe class KernelTests
         var acc = Accelerator;
         var kernels = WeightKernels.Create(type)!;
         kernels.Compile(acc);
-        using var matrix = Upload(kernels, acc, weights, rows, cols);
+        // Uploaded as a stack of two parts (rows 0..29 and 30..), as q, k and v are.
+        using var matrix = Upload(kernels, acc, weights, rows, cols, split: 30);
         using var xs = acc.Allocate1D(x);
         using var y = acc.Allocate1D(bias);
         using var quantized = new QuantizedActivations(acc, tokens, cols);
@@ -69,7 +70,17 @@ public abstract unsafe class KernelTests
         ops.Compile(acc);
         if (kernels.ActivationBlockUnits != 0) ops.Quantize(xs.View, cols, tokens, kernels.ActivationBlockUnits, quantized);
         kernels.Multiply(matrix, xs.View, quantized, y.View, tokens, accumulate: true, vectorKernel);
-        AssertClose(expected, y.GetAsArray1D(), Tolerance, $"{type} [{rows}, {cols}] x {tokens} tokens ({(vectorKernel ? "matrix-vector" : "matrix-matrix")})");
+        string what = $"{type} [{rows}, {cols}] x {tokens} tokens ({(vectorKernel ? "matrix-vector" : "matrix-matrix")})";
+        AssertClose(expected, y.GetAsArray1D(), Tolerance, what);
+
+        // The second part alone, a slice of the stack: y2 [tokens, rows - 30].
+        var part = matrix.Slice("part", 30, rows - 30);
+        using var y2 = acc.Allocate1D<float>(tokens * part.Rows);
+        kernels.Multiply(part, xs.View, quantized, y2.View, tokens, accumulate: false, vectorKernel);
+        var expectedPart = new float[tokens * part.Rows];
+        for (int t = 0; t < tokens; t++)
+            for (int r = 0; r < part.Rows; r++) expectedPart[t * part.Rows + r] = expected[t * rows + 30 + r] - bias[t * rows + 30 + r];
+        AssertClose(expectedPart, y2.GetAsArray1D(), Tolerance, what + ", rows 30.. as a slice");
     }
 
     public static TheoryData<GgmlType> Types() => new(WeightKernels.SupportedTypes);
@@ -296,9 +307,14 @@ public abstract unsafe class KernelTests
         return ops;
     }
 
-    private static DeviceMatrix Upload(WeightKernels kernels, Accelerator acc, byte[] weights, int rows, int cols)
+    /// <summary>Uploads a matrix, as a stack of two parts when <paramref name="split"/> is inside it.</summary>
+    private static DeviceMatrix Upload(WeightKernels kernels, Accelerator acc, byte[] weights, int rows, int cols, int split = 0)
     {
-        fixed (byte* w = weights) return kernels.Upload(acc, "test", w, rows, cols);
+        long rowBytes = GgmlTypeTraits.RowBytes(kernels.Type, cols);
+        fixed (byte* w = weights)
+            return split > 0 && split < rows
+                ? kernels.Upload(acc, "test", [((nint)w, split), ((nint)(w + split * rowBytes), rows - split)], cols)
+                : kernels.Upload(acc, "test", [((nint)w, rows)], cols);
     }
 
     private static byte[] RandomMatrix(GgmlType type, int rows, int cols, Random random)

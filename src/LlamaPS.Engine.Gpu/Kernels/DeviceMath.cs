@@ -64,6 +64,17 @@ public static class DeviceMath
         return Interop.IntAsFloat(u & 0xFFFFE000u);
     }
 
+    /// <summary>
+    /// x - 2 pi k for the k that brings it nearest 0 (Cody-Waite: 2 pi split in a head of 8 significant bits, exact
+    /// when multiplied by k below 2^15, and the tail), so cos and sin see the angle with f32 accuracy.
+    /// </summary>
+    public static float ReduceAngle(float x)
+    {
+        const float TwoPiHead = 6.28125f, TwoPiTail = 1.9353071795864769e-3f;
+        float k = RoundHalfEven(x * 0.15915494f);
+        return x - k * TwoPiHead - k * TwoPiTail;
+    }
+
     /// <summary>Round to nearest, ties to even, for |x| below 2^22 (quantization works with |x| &lt;= 127).</summary>
     public static float RoundHalfEven(float x)
     {

@@ -5,7 +5,8 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// <summary>
 /// Rotary position embedding in place over q [tokens, heads * headDim] and k [tokens, kvHeads * headDim], one thread
 /// a (token, pair) (index = t * ropeDims/2 + i), turning pair i of every head by (start + t) * thetaScale^i. The angle
-/// is advanced by repeated float multiplication, as ggml does. neox != 0 pairs x[i] with x[i + ropeDims/2] (GPT-NeoX,
+/// is advanced by repeated float multiplication, as ggml does, and reduced to [-pi, pi] before cos and sin (CUDA's
+/// fast versions lose accuracy on large angles, and positions make them large). neox != 0 pairs x[i] with x[i + ropeDims/2] (GPT-NeoX,
 /// qwen2); otherwise x[2i] with x[2i + 1] (llama).
 /// </summary>
 public static class RopeKernel
@@ -16,7 +17,8 @@ public static class RopeKernel
         int half = ropeDims / 2, t = index / half, i = index % half;
         float theta = start + t;
         for (int s = 0; s < i; s++) theta *= thetaScale;
-        float cos = MathF.Cos(theta), sin = MathF.Sin(theta);
+        float reduced = DeviceMath.ReduceAngle(theta);
+        float cos = MathF.Cos(reduced), sin = MathF.Sin(reduced);
         int a = neox != 0 ? i : 2 * i, b = neox != 0 ? i + half : 2 * i + 1;
         for (int h = 0; h < heads; h++) Rotate(q, ((long)t * heads + h) * headDim, a, b, cos, sin);
         for (int h = 0; h < kvHeads; h++) Rotate(k, ((long)t * kvHeads + h) * headDim, a, b, cos, sin);
