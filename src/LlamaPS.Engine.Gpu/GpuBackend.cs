@@ -142,7 +142,7 @@ public sealed unsafe class GpuBackend : IInferenceBackend
         return null;
     }
 
-    private const int SharedBytesNeeded = QuantGemmKernel.SharedBytes;
+    private static int SharedBytesNeeded => Math.Max(QuantGemmKernel.SharedBytes, AttentionKernel.SharedBytes);
 
     private static void CheckDevice(Accelerator accelerator)
     {

@@ -54,8 +54,26 @@ device)
     "$here/bin/LlamaPS.Engine.Gpu.Tests" benchmark cuda /tmp/llamaps-bench "$@" 2>&1 | tee "$out/benchmark-cuda.log" || status=1
     exit $status
     ;;
+profile)
+    # Kernel times from Nsight Compute for one prompt (pp512) and 2 generated tokens of SHAPE:MIX (default
+    # TinyLlama-1.1B:Q4_0), after the benchmark has run warm-up passes; run after `device`, which writes the model.
+    model="${2:-TinyLlama-1.1B:Q4_0}"
+    here="$(mktemp -d)"
+    tar -xJf "$(dirname "$0")/tests.tar.xz" -C "$here"
+    out="${OUT:-$here/out}"
+    mkdir -p "$out"
+    export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+    layers=$(case "$model" in TinyLlama*) echo 22;; *) echo 32;; esac)
+    per_pass=$((layers * 14 + 4))
+    for phase in pp tg; do
+        if [ $phase = pp ]; then skip=$per_pass; count=$per_pass; else skip=$((per_pass * 4 + per_pass * 10)); count=$((per_pass * 2)); fi
+        ncu --clock-control none --launch-skip $skip --launch-count $count --metrics gpu__time_duration.sum --print-summary per-kernel \
+            "$here/bin/LlamaPS.Engine.Gpu.Tests" benchmark cuda /tmp/llamaps-bench "$model" > "$out/profile-$phase.log" 2>&1 || true
+        grep -E '^  [A-Za-z_].*\(|gpu__time_duration.sum|Invocations' "$out/profile-$phase.log" | head -80
+    done
+    ;;
 *)
-    echo "usage: $0 publish [CHECKOUT] | device [SHAPE:MIX ...]" >&2
+    echo "usage: $0 publish [CHECKOUT] | device [SHAPE:MIX ...] | profile [SHAPE:MIX]" >&2
     exit 2
     ;;
 esac
