@@ -40,7 +40,7 @@ internal sealed class FloatWeightKernels<TFormat>(GgmlType type) : WeightKernels
     public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
     {
         if (vectorKernel)
-            _gemv!(new KernelConfig((w.Rows + QuantGemvKernel.RowsPerGroup - 1) / QuantGemvKernel.RowsPerGroup, GroupSum.Size),
+            _gemv!(new KernelConfig((w.Rows + FloatGemvKernel.RowsPerGroup - 1) / FloatGemvKernel.RowsPerGroup, GroupSum.Size),
                 w.Words, x, y, w.Rows, w.Cols, accumulate ? 1 : 0);
         else
             _gemm!(new KernelConfig(new Index2D((w.Rows + QuantGemmKernel.TileRows - 1) / QuantGemmKernel.TileRows, (tokens + QuantGemmKernel.TileTokens - 1) / QuantGemmKernel.TileTokens), new Index2D(GroupSum.Size, 1)),

@@ -37,7 +37,7 @@ internal sealed class OperatorKernels
         _rmsNorm!(new KernelConfig(rows, GroupSum.Size), x, weight, y, n, eps);
 
     public void Rope(ArrayView<float> q, ArrayView<float> k, int tokens, int heads, int kvHeads, int headDim, int start, int ropeDims, float freqBase, bool neox) =>
-        _rope!(tokens * (ropeDims / 2), q, k, heads, kvHeads, headDim, start, ropeDims, MathF.Pow(freqBase, -2f / ropeDims), neox ? 1 : 0);
+        _rope!(tokens * (heads + kvHeads) * (ropeDims / 2), q, k, heads, kvHeads, headDim, start, ropeDims, MathF.Pow(freqBase, -2f / ropeDims), neox ? 1 : 0);
 
     public void KvStore(ArrayView<float> k, ArrayView<float> v, ArrayView<ushort> keys, ArrayView<ushort> values, int start, int tokens, int kvDim) =>
         _kvStore!(tokens * kvDim, k, v, keys, values, start, kvDim);

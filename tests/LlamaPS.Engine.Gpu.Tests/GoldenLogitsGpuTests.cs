@@ -53,12 +53,23 @@ public abstract class GoldenLogitsGpuTests(ITestOutputHelper output)
         ("stories260K", "p1"), ("synth-llama-f32", "p1"), ("synth-llama-f16", "p1"), ("synth-llama-bf16", "p1"),
         ("synth-llama-q8_0", "p1"), ("synth-llama-q4_0", "p1"), ("synth-llama-q4_k_m", "p1"), ("synth-qwen2-q8_0", "p1"));
 
+    /// <summary>
+    /// Where the GPU needs more than the CPU engine's tolerance, and why. synth-qwen2-q4_k_m p2: the CPU engine
+    /// holds 5e-2 with 2% headroom (measured 4.9e-2, capped by p1's greedy-token rule); the GPU's f32 sums, added
+    /// in another order, drift to 5.0e-2 to 5.1e-2 on CUDA and OpenCL by step 9 to 16, so p2 gets 5.5e-2 here
+    /// (p1 keeps 5e-2 and its greedy tokens).
+    /// </summary>
+    private static readonly Dictionary<(string, string), double> Exceptions = new()
+    {
+        [("synth-qwen2-q4_k_m", "p2")] = 5.5e-2,
+    };
+
     protected void Compare(string model, string prompt)
     {
         var accelerator = TestDevice.Get(Kind);
         using var gguf = GgufModel.Open(GgufFile.Open(SharedData.PathOf("models", model + ".gguf")));
         using var backend = new GpuBackend(gguf, accelerator);
-        output.WriteLine(GoldenComparison.TeacherForced(backend, model, prompt, Tolerance[model], Steps));
+        output.WriteLine(GoldenComparison.TeacherForced(backend, model, prompt, Exceptions.GetValueOrDefault((model, prompt), Tolerance[model]), Steps));
     }
 }
 

@@ -6,14 +6,16 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// <summary>
 /// Decode's matrix-vector product y[r] (+)= W[r, :] · x for float weights (F32, F16, BF16) stored row by row as
 /// words, x [cols] in f32 and rounded to the weight's precision as it is read. A group takes
-/// <see cref="QuantGemvKernel.RowsPerGroup"/> rows; consecutive threads read consecutive words (coalesced).
+/// <see cref="RowsPerGroup"/> rows; consecutive threads read consecutive words (coalesced).
 /// </summary>
 public static class FloatGemvKernel
 {
+    public const int RowsPerGroup = 4;
+
     public static void Run<TFormat>(ArrayView<uint> weights, ArrayView<float> x, ArrayView<float> y, int rows, int cols, int accumulate)
         where TFormat : struct, IFloatFormat
     {
-        const int Rows = QuantGemvKernel.RowsPerGroup;
+        const int Rows = RowsPerGroup;
         var partial = SharedMemory.Allocate<float>(Rows * GroupSum.Size);
         var format = default(TFormat);
         int tid = Group.IdxX, r0 = Grid.IdxX * Rows, last = Math.Min(rows, r0 + Rows) - 1;

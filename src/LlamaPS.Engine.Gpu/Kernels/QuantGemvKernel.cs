@@ -12,7 +12,7 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// </summary>
 public static class QuantGemvKernel
 {
-    public const int RowsPerGroup = 4;
+    public const int RowsPerGroup = 8;
 
     public static void Run<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
         ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
@@ -23,7 +23,7 @@ public static class QuantGemvKernel
         var format = default(TFormat);
         int tid = Group.IdxX, r0 = Grid.IdxX * RowsPerGroup;
         int last = Math.Min(rows, r0 + RowsPerGroup) - 1;
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int u = tid; u < units; u += GroupSum.Size)
         {
             uint a0 = words[u], a1 = words[u + units], a2 = words[u + 2 * units], a3 = words[u + 3 * units];
@@ -35,11 +35,19 @@ public static class QuantGemvKernel
             s1 += QuantDot.Unit(format.Decode(quants, weightScales, Math.Min(r0 + 1, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
             s2 += QuantDot.Unit(format.Decode(quants, weightScales, Math.Min(r0 + 2, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
             s3 += QuantDot.Unit(format.Decode(quants, weightScales, Math.Min(r0 + 3, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s4 += QuantDot.Unit(format.Decode(quants, weightScales, Math.Min(r0 + 4, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s5 += QuantDot.Unit(format.Decode(quants, weightScales, Math.Min(r0 + 5, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s6 += QuantDot.Unit(format.Decode(quants, weightScales, Math.Min(r0 + 6, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s7 += QuantDot.Unit(format.Decode(quants, weightScales, Math.Min(r0 + 7, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
         }
         partial[tid] = s0;
         partial[GroupSum.Size + tid] = s1;
         partial[2 * GroupSum.Size + tid] = s2;
         partial[3 * GroupSum.Size + tid] = s3;
+        partial[4 * GroupSum.Size + tid] = s4;
+        partial[5 * GroupSum.Size + tid] = s5;
+        partial[6 * GroupSum.Size + tid] = s6;
+        partial[7 * GroupSum.Size + tid] = s7;
         GroupSum.Sum(partial, RowsPerGroup);
         if (tid < RowsPerGroup && r0 + tid < rows)
         {

@@ -4,7 +4,8 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 
 /// <summary>
 /// Rotary position embedding in place over q [tokens, heads * headDim] and k [tokens, kvHeads * headDim], one thread
-/// a (token, pair) (index = t * ropeDims/2 + i), turning pair i of every head by (start + t) * thetaScale^i. The angle
+/// a (token, head of q then of k, pair) (index = (t * (heads + kvHeads) + head) * ropeDims/2 + i), turning pair i by
+/// (start + t) * thetaScale^i. The angle
 /// is advanced by repeated float multiplication, as ggml does, and reduced to [-pi, pi] before cos and sin (CUDA's
 /// fast versions lose accuracy on large angles, and positions make them large). neox != 0 pairs x[i] with x[i + ropeDims/2] (GPT-NeoX,
 /// qwen2); otherwise x[2i] with x[2i + 1] (llama).
@@ -14,14 +15,14 @@ public static class RopeKernel
     public static void Run(Index1D index, ArrayView<float> q, ArrayView<float> k, int heads, int kvHeads, int headDim,
         int start, int ropeDims, float thetaScale, int neox)
     {
-        int half = ropeDims / 2, t = index / half, i = index % half;
+        int half = ropeDims / 2, i = index % half, head = index / half % (heads + kvHeads), t = index / half / (heads + kvHeads);
         float theta = start + t;
         for (int s = 0; s < i; s++) theta *= thetaScale;
         float reduced = DeviceMath.ReduceAngle(theta);
         float cos = MathF.Cos(reduced), sin = MathF.Sin(reduced);
         int a = neox != 0 ? i : 2 * i, b = neox != 0 ? i + half : 2 * i + 1;
-        for (int h = 0; h < heads; h++) Rotate(q, ((long)t * heads + h) * headDim, a, b, cos, sin);
-        for (int h = 0; h < kvHeads; h++) Rotate(k, ((long)t * kvHeads + h) * headDim, a, b, cos, sin);
+        if (head < heads) Rotate(q, ((long)t * heads + head) * headDim, a, b, cos, sin);
+        else Rotate(k, ((long)t * kvHeads + head - heads) * headDim, a, b, cos, sin);
     }
 
     private static void Rotate(ArrayView<float> x, long head, int a, int b, float cos, float sin)
