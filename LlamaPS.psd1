@@ -17,8 +17,10 @@
         'Get-LlamaModel'
         'Remove-LlamaModel'
         'Invoke-LlamaPrompt'
+        'Get-LlamaEmbedding'
         'ConvertTo-LlamaToken'
         'ConvertFrom-LlamaToken'
+        'ConvertTo-LlamaChatPrompt'
         'Measure-LlamaModel'
         'New-LlamaSyntheticModel'
     )

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using LlamaPS.Engine.Gguf;
 using LlamaPS.Engine.Inference;
 using LlamaPS.Engine.Models;
+using LlamaPS.Engine.Templates;
 using LlamaPS.Engine.Tokenizers;
 
 namespace LlamaPS;
@@ -24,10 +25,15 @@ internal static class ErrorRecords
             UnsupportedFeature.Architecture => "UnsupportedArchitecture",
             UnsupportedFeature.TensorType => "UnsupportedTensorType",
             UnsupportedFeature.Tokenizer => "UnsupportedTokenizer",
+            UnsupportedFeature.Pooling => "UnsupportedPooling",
             _ => "UnsupportedModel",
         }, ErrorCategory.NotImplemented, target),
         TokenizerException => new(e, "InvalidTokenizer", ErrorCategory.InvalidData, target),
         ContextLengthExceededException => new(e, "PromptTooLong", ErrorCategory.LimitsExceeded, target),
+        // A template that does not parse or uses what the renderer lacks, versus one that fails while rendering
+        // (raise_exception among them): the message is the template's own either way.
+        TemplateException { IsCompileError: true } => new(e, "InvalidChatTemplate", ErrorCategory.InvalidData, target),
+        TemplateException => new(e, "ChatTemplateError", ErrorCategory.InvalidOperation, target),
         InvalidDataException => new(e, "InvalidModel", ErrorCategory.InvalidData, target),
         UnauthorizedAccessException => new(e, "ModelFileAccessDenied", ErrorCategory.PermissionDenied, target),
         ArgumentException => new(e, "InvalidArgument", ErrorCategory.InvalidArgument, target),
@@ -37,5 +43,6 @@ internal static class ErrorRecords
 
     /// <summary>Whether the exception is one of the engine's expected failures (reported as errors, not crashes).</summary>
     public static bool IsExpected(Exception e) => e is IOException or GgufFormatException or UnsupportedModelException
-        or TokenizerException or ContextLengthExceededException or InvalidDataException or UnauthorizedAccessException or ArgumentException;
+        or TokenizerException or ContextLengthExceededException or InvalidDataException or UnauthorizedAccessException or ArgumentException
+        or TemplateException;
 }

@@ -55,6 +55,29 @@ internal static class ModelArgument
         return loaded!;
     }
 
+    /// <summary>
+    /// The model from -Model loaded through the cache with <paramref name="adjust"/> applied to the options it has
+    /// (those of the given model, else of a model already loaded from that path, else the defaults): how a cmdlet's
+    /// -Threads or -ContextLength takes effect. Each set of options is a separate cache entry.
+    /// </summary>
+    public static LlamaModel Resolve(PSCmdlet cmdlet, object? model, Func<ModelLoadOptions, ModelLoadOptions> adjust)
+    {
+        object? value = model is PSObject pso ? pso.BaseObject : model;
+        string path = value is LlamaModel given ? given.Path : PathOf(cmdlet, model)!;
+        ModelLoadOptions current = (value as LlamaModel)?.Options ?? ModelCache.FindLoaded(path)?.Options ?? new ModelLoadOptions();
+        LlamaModel? loaded = null;
+        try
+        {
+            loaded = ModelCache.GetOrLoad(path, adjust(current), out bool fresh);
+            if (fresh) cmdlet.WriteVerbose(LoadMessage(loaded));
+        }
+        catch (Exception e) when (ErrorRecords.IsExpected(e))
+        {
+            cmdlet.ThrowTerminatingError(ErrorRecords.From(e, path));
+        }
+        return loaded!;
+    }
+
     public static string LoadMessage(LlamaModel m) =>
         $"Loaded {m.Name} ({m.Architecture}, {m.TensorTypes}) from {m.Path} in {m.LoadTime.TotalMilliseconds:F0} ms on {m.Device}.";
 }

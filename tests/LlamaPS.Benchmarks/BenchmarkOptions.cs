@@ -2,7 +2,10 @@ using LlamaPS.Engine.Models;
 
 namespace LlamaPS.Benchmarks;
 
-/// <summary>The command line: which synthetic models to make and how to measure them.</summary>
+/// <summary>
+/// The command line: which synthetic models to make and how to measure them, or, with --tokenizer, which vocabulary
+/// to tokenize text with (<see cref="TokenizerBenchmark"/>).
+/// </summary>
 internal sealed record BenchmarkOptions(
     SyntheticModelShape Shape,
     IReadOnlyList<string> Types,
@@ -10,12 +13,18 @@ internal sealed record BenchmarkOptions(
     int Repetitions,
     int PromptTokens,
     int GenerateTokens,
-    int Seed)
+    int Seed,
+    string? Tokenizer,
+    string? Text,
+    int Megabytes)
 {
     public const string Usage =
         "usage: dotnet run -c Release --project tests/LlamaPS.Benchmarks -- [--shape TinyLlama-1.1B] [--types Q4_0,Q8_0,Q4_K_M]\n" +
         "       [--threads N (0 = all cores)] [--repetitions 3] [--pp 512] [--tg 128] [--seed 0]\n" +
-        "Models are written to (and reused from) $LLAMAPS_BENCH_DIR, default <temp>/llamaps-bench.";
+        "Models are written to (and reused from) $LLAMAPS_BENCH_DIR, default <temp>/llamaps-bench.\n" +
+        "   or: dotnet run -c Release --project tests/LlamaPS.Benchmarks -- --tokenizer <vocab.gguf> [--text <file>] [--megabytes 1]\n" +
+        "       [--repetitions 3] [--seed 0]\n" +
+        "Tokenizes the file repeated to that size (default: generated words, few of them repeating) in both engines.";
 
     /// <summary>Parses --name value pairs; throws ArgumentException with the problem for anything else.</summary>
     public static BenchmarkOptions Parse(string[] args)
@@ -23,7 +32,7 @@ internal sealed record BenchmarkOptions(
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["shape"] = SyntheticModelShape.TinyLlama.Name, ["types"] = "Q4_0,Q8_0,Q4_K_M", ["threads"] = "0",
-            ["repetitions"] = "3", ["pp"] = "512", ["tg"] = "128", ["seed"] = "0",
+            ["repetitions"] = "3", ["pp"] = "512", ["tg"] = "128", ["seed"] = "0", ["tokenizer"] = "", ["text"] = "", ["megabytes"] = "1",
         };
         for (int i = 0; i < args.Length; i += 2)
         {
@@ -39,6 +48,8 @@ internal sealed record BenchmarkOptions(
             SyntheticModelShape.FromName(values["shape"]),
             values["types"].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             threads > 0 ? threads : Environment.ProcessorCount,
-            Number("repetitions", 1), Number("pp", 0), Number("tg", 0), Number("seed", 0));
+            Number("repetitions", 1), Number("pp", 0), Number("tg", 0), Number("seed", 0),
+            values["tokenizer"].Length > 0 ? values["tokenizer"] : null, values["text"].Length > 0 ? values["text"] : null,
+            Number("megabytes", 1));
     }
 }

@@ -19,6 +19,7 @@ catch (ArgumentException e)
 }
 
 LlamaCppBenchmark.SilenceLogging();
+if (options.Tokenizer is not null) return TokenizerBenchmark.Run(options);
 var shape = options.Shape;
 Console.WriteLine($"Shape {shape.Name}, {options.Threads} threads, {options.Repetitions} repetitions after one warm-up run; models in {SyntheticModel.DefaultCacheDirectory}.");
 // Token generation reads every weight once per token, so its speed is bounded by memory bandwidth.
@@ -61,7 +62,8 @@ foreach (string typeName in options.Types)
         Console.WriteLine($"{mix.Name} {test}...");
         ModelBenchmarkResult? ourResult = ours is null ? null : runOurs(ours);
         var theirResult = new ModelBenchmarkResult(shape.Name, new FileInfo(path).Length, 0, "llama.cpp", options.Threads, test, tokens,
-            runTheirs(ModelBenchmark.RandomTokens(shape.VocabSize, tokens)), ContextMemoryBytes: 0);
+            runTheirs(ModelBenchmark.RandomTokens(shape.VocabSize, tokens)), ContextMemoryBytes: 0,
+            Memory: default); // llama.cpp runs in this process: its memory has no figure of its own
         rows.Add(new ComparisonRow(mix.Name, test, theirResult, ourResult, memoryBound ? bytesPerToken : null));
     }
 

@@ -30,9 +30,20 @@ Describe 'ConvertFrom-LlamaToken' -Skip:$noSharedData {
         $result[0] | Should -BeExactly $text
     }
 
-    It 'round-trips through a vocabulary-only GGUF' {
-        $vocab = Get-SharedDataPath tokenizer/ggml-vocab-llama-spm.gguf
-        ConvertTo-LlamaToken 'Hello world' -Model $vocab | ConvertFrom-LlamaToken -Model $vocab | Should -BeExactly 'Hello world'
+    It 'round-trips through a vocabulary-only <Vocab> GGUF' -ForEach @(
+        @{ Vocab = 'llama-spm' }
+        @{ Vocab = 'llama-bpe' }
+        @{ Vocab = 'qwen2' }
+    ) {
+        $vocab = Get-SharedDataPath "tokenizer/ggml-vocab-$Vocab.gguf"
+        $text = "Hello world`n`tлама 🦙 <|endoftext|>  x"
+        ConvertTo-LlamaToken $text -Model $vocab -NoParseSpecial | ConvertFrom-LlamaToken -Model $vocab | Should -BeExactly $text
+    }
+
+    It 'gives WordPiece words lowercased, each with its leading space' {
+        $vocab = Get-SharedDataPath tokenizer/ggml-vocab-bert-bge.gguf
+        ConvertTo-LlamaToken 'Hello, World!' -Model $vocab | ConvertFrom-LlamaToken -Model $vocab | Should -BeExactly ' hello , world !'
+        ConvertFrom-LlamaToken -Id 101, 7592, 102 -Model $vocab -RenderSpecial | Should -BeExactly '[CLS] hello[SEP]'
     }
 
     It 'drops control tokens unless -RenderSpecial' {

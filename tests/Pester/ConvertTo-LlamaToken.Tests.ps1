@@ -1,7 +1,12 @@
 BeforeDiscovery {
     . $PSScriptRoot/SharedData.ps1
     $noSharedData = -not (Test-SharedData)
-    $spmVectors = if (-not $noSharedData) { Read-TokenizerVectors llama-spm }
+    # A SentencePiece, a byte-level BPE and the WordPiece vocabulary.
+    $vectors = if (-not $noSharedData) {
+        foreach ($vocab in 'llama-spm', 'llama-bpe', 'bert-bge') {
+            Read-TokenizerVectors $vocab | Select-Object @{ Name = 'Vocab'; Expression = { $vocab } }, Text, Ids
+        }
+    }
 }
 
 BeforeAll {
@@ -9,6 +14,19 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../LlamaPS.psd1') -Force
     $stories = Get-SharedDataPath models/stories260K.gguf
     $command = 'LlamaPS.Commands.ConvertToLlamaTokenCommand'
+
+    # A copy of a vocabulary file in which one metadata string value is replaced by another of the same length.
+    function Copy-VocabWithValue([string] $Vocab, [string] $Key, [string] $From, [string] $To) {
+        $bytes = [IO.File]::ReadAllBytes((Get-SharedDataPath "tokenizer/ggml-vocab-$Vocab.gguf"))
+        $latin1 = [Text.Encoding]::Latin1.GetString($bytes)
+        # The key, its type (uint32) and the value's length (uint64) come before the value's bytes.
+        $at = $latin1.IndexOf($Key, [StringComparison]::Ordinal) + $Key.Length + 12
+        $latin1.Substring($at, $From.Length) | Should -Be $From
+        [Text.Encoding]::Latin1.GetBytes($To).CopyTo($bytes, $at)
+        $path = Join-Path $TestDrive "$To.gguf"
+        [IO.File]::WriteAllBytes($path, $bytes)
+        $path
+    }
 }
 
 AfterAll {
@@ -47,8 +65,20 @@ Describe 'ConvertTo-LlamaToken' -Skip:$noSharedData {
             $vocab = Get-SharedDataPath tokenizer/ggml-vocab-llama-spm.gguf
         }
 
-        It 'encodes llama.cpp''s llama-spm vector <_.Text.Length>-char <_.Ids.Count>-token case' -ForEach $spmVectors {
-            @(ConvertTo-LlamaToken -Text $_.Text -Model $vocab -NoBos) | Should -Be $_.Ids
+        It 'encodes llama.cpp''s <_.Vocab> vector <_.Text.Length>-char <_.Ids.Count>-token case' -ForEach $vectors {
+            @(ConvertTo-LlamaToken -Text $_.Text -Model (Get-SharedDataPath "tokenizer/ggml-vocab-$($_.Vocab).gguf") -NoBos) |
+                Should -Be $_.Ids
+        }
+
+        It 'starts LLaMA 3''s byte-level BPE with its BOS and parses its control tokens' {
+            $bpe = Get-SharedDataPath tokenizer/ggml-vocab-llama-bpe.gguf
+            ConvertTo-LlamaToken 'Hello world' -Model $bpe | Should -Be 128000, 9906, 1917
+            ConvertTo-LlamaToken '<|eot_id|>' -Model $bpe -NoBos | Should -Be 128009
+            ConvertTo-LlamaToken '<|eot_id|>' -Model $bpe -NoBos -NoParseSpecial | Should -Not -Contain 128009
+        }
+
+        It 'puts WordPiece''s [CLS] before and [SEP] after the text unless -NoBos' {
+            ConvertTo-LlamaToken 'Hello world' -Model (Get-SharedDataPath tokenizer/ggml-vocab-bert-bge.gguf) | Should -Be 101, 7592, 2088, 102
         }
 
         It 'loads no model for it' {
@@ -57,11 +87,15 @@ Describe 'ConvertTo-LlamaToken' -Skip:$noSharedData {
             @(Get-LlamaModel).Count | Should -Be $before
         }
 
-        It 'fails with UnsupportedTokenizer for a tokenizer the engine lacks' {
+        It 'fails with UnsupportedTokenizer naming <Name>, a <Kind> the engine lacks' -ForEach @(
+            @{ Kind = 'tokenizer model'; Key = 'tokenizer.ggml.model'; From = 'gpt2'; Name = 'gpt9' }
+            @{ Kind = 'BPE pre-tokenizer'; Key = 'tokenizer.ggml.pre'; From = 'gpt-2'; Name = 'gpt-9' }
+        ) {
             $before = @(Get-LlamaModel).Count
-            $err = { ConvertTo-LlamaToken 'Hello world' -Model (Get-SharedDataPath tokenizer/ggml-vocab-gpt-2.gguf) } |
-                Should -Throw -ErrorId "UnsupportedTokenizer,$command" -PassThru
+            $vocab = Copy-VocabWithValue gpt-2 $Key $From $Name
+            $err = { ConvertTo-LlamaToken 'Hello world' -Model $vocab } | Should -Throw -ErrorId "UnsupportedTokenizer,$command" -PassThru
             $err.CategoryInfo.Category | Should -Be 'NotImplemented'
+            $err.Exception.Message | Should -BeLike "*'$Name'*"
             @(Get-LlamaModel).Count | Should -Be $before
         }
     }

@@ -39,6 +39,7 @@ Describe 'Measure-LlamaModel' -Skip:$noSharedData {
             $r.TokensPerSecond | Should -BeGreaterThan 0
             $r.StdDev | Should -BeGreaterOrEqual 0
             $r.ContextMemoryBytes | Should -BeGreaterThan 0
+            $r.Memory.ResidentBytes | Should -BeGreaterThan 0
         }
     }
 

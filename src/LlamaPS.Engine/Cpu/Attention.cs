@@ -6,12 +6,13 @@ namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
 /// Causal grouped-query attention over the KV cache, one pass per (token, head) with an online softmax:
-/// out = softmax(q·K[0..pos] * scale) · V[0..pos], K/V from kv head h / (heads / kvHeads).
+/// out = softmax(cap(q·K[first..pos] * scale)) · V[first..pos], K/V from kv head h / (heads / kvHeads), where first is
+/// 0 or, under a sliding window, the oldest position the window still covers, and cap the optional soft-cap.
 /// It follows llama.cpp's CPU flash-attention numerics on purpose: K and V as f16, q rounded to f16, and the
 /// weighted sum of V kept at f16 precision (rescaled when a new maximum appears). Doing the same roundings cuts our
 /// logit distance to llama.cpp three- to five-fold, which keeps greedy decoding on the same tokens.
-/// The layer's cached K and V are widened to f32 once per call (<paramref name="scratch"/>, [positions, kvDim] each)
-/// so the inner loop is plain f32 vector arithmetic.
+/// The layer's cached K and V that any token of the call sees are widened to f32 once per call
+/// (<paramref name="scratch"/>, [positions, kvDim] each) so the inner loop is plain f32 vector arithmetic.
 /// </summary>
 public static unsafe class Attention
 {
@@ -19,13 +20,15 @@ public static unsafe class Attention
     public static long ScratchFloats(int positions, int kvDim) => 2L * positions * kvDim;
 
     public static void Compute(float* q, KvCache cache, int layer, float* output, int start, int tokens,
-                               int heads, int kvHeads, int headDim, WorkerPool pool, NativeBuffer<float> scratch)
+                               AttentionParameters p, WorkerPool pool, NativeBuffer<float> scratch)
     {
-        int kvDim = cache.KvDim, positions = start + tokens;
+        int kvDim = cache.KvDim, positions = start + tokens, heads = p.Heads, headDim = p.HeadDim, group = p.Heads / p.KvHeads;
         if (scratch.Length < ScratchFloats(positions, kvDim)) throw new ArgumentException("Attention scratch is too small.", nameof(scratch));
         float* k32 = scratch.Pointer, v32 = k32 + (long)positions * kvDim;
-        Widen(cache.Keys(layer), k32, (long)positions * kvDim, pool);
-        Widen(cache.Values(layer), v32, (long)positions * kvDim, pool);
+        // Positions before the first token's window are seen by no token of this call.
+        long seen = (long)FirstVisible(start + 1, p.Window) * kvDim, count = (long)positions * kvDim - seen;
+        Widen(cache.Keys(layer) + seen, k32 + seen, count, pool);
+        Widen(cache.Values(layer) + seen, v32 + seen, count, pool);
 
         int work = tokens * heads;
         // Later tokens see more positions; many small tasks keep both cores busy to the end.
@@ -38,10 +41,14 @@ public static unsafe class Attention
             {
                 int t = item / heads, h = item % heads;
                 long at = ((long)t * heads + h) * headDim;
-                Head((float*)qp + at, (float*)kp, (float*)vp, (float*)op + at, start + t + 1, kvDim, (h / (heads / kvHeads)) * headDim, headDim);
+                int length = start + t + 1;
+                Head((float*)qp + at, (float*)kp, (float*)vp, (float*)op + at, FirstVisible(length, p.Window), length, kvDim, h / group * headDim, p);
             }
         });
     }
+
+    // The first of `length` positions a sliding window of `window` (0: none) still covers.
+    private static int FirstVisible(int length, int window) => window > 0 ? Math.Max(0, length - window) : 0;
 
     private static void Widen(ushort* src, float* dst, long n, WorkerPool pool)
     {
@@ -57,9 +64,11 @@ public static unsafe class Attention
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Head(float* q, float* k, float* v, float* output, int length, int kvDim, int offset, int headDim)
+    private static void Head(float* q, float* k, float* v, float* output, int first, int length, int kvDim, int offset, AttentionParameters p)
     {
-        float scale = 1f / MathF.Sqrt(headDim);
+        int headDim = p.HeadDim;
+        // With a soft-cap, s = cap * tanh(q·k * scale / cap), the division folded into the scale as ggml does.
+        float cap = p.SoftCap, scale = cap > 0 ? p.Scale / cap : p.Scale;
         Span<float> qh = stackalloc float[headDim];
         Span<float> acc = stackalloc float[headDim];
         for (int i = 0; i < headDim; i++) qh[i] = (float)(Half)q[i];
@@ -67,10 +76,11 @@ public static unsafe class Attention
         float max = float.NegativeInfinity, sum = 0;
         fixed (float* qp = qh, ap = acc)
         {
-            for (int j = 0; j < length; j++)
+            for (int j = first; j < length; j++)
             {
                 float* kj = k + (long)j * kvDim + offset, vj = v + (long)j * kvDim + offset;
                 float s = Dot(qp, kj, headDim) * scale;
+                if (cap > 0) s = cap * MathF.Tanh(s);
                 float ms = 1, vs = 1;
                 if (s > max)
                 {

@@ -18,13 +18,18 @@ public sealed unsafe class CpuBackend : IInferenceBackend
         try
         {
             var t = model.Tensors;
-            TokenEmbedding = Matrix(t.TokenEmbedding);
-            Output = Matrix(t.Output);
+            TokenEmbedding = Matrix(TensorRows.Whole(t.TokenEmbedding));
+            Output = Matrix(TensorRows.Whole(t.Output));
             OutputNorm = Vector(t.OutputNorm);
-            Layers = t.Layers.Select(l => new CpuLayer(
-                Matrix(l.Wq), Matrix(l.Wk), Matrix(l.Wv), Matrix(l.Wo),
-                Matrix(l.Gate), Matrix(l.Up), Matrix(l.Down),
-                Vector(l.AttnNorm), Vector(l.FfnNorm), Vector(l.Bq), Vector(l.Bk), Vector(l.Bv))).ToArray();
+            Layers = t.Layers.Select(l => new CpuLayer
+            {
+                Wq = Matrix(l.Wq), Wk = Matrix(l.Wk), Wv = Matrix(l.Wv), Wo = Matrix(l.Wo),
+                Gate = Matrix(l.Gate), Up = Matrix(l.Up), Down = Matrix(l.Down),
+                AttnNorm = Vector(l.AttnNorm), FfnNorm = Vector(l.FfnNorm),
+                Bq = Vector(l.Bq), Bk = Vector(l.Bk), Bv = Vector(l.Bv),
+                QNorm = Vector(l.QNorm), KNorm = Vector(l.KNorm),
+                PostAttnNorm = Vector(l.PostAttnNorm), PostFfnNorm = Vector(l.PostFfnNorm),
+            }).ToArray();
         }
         catch
         {
@@ -44,13 +49,18 @@ public sealed unsafe class CpuBackend : IInferenceBackend
 
     public IInferenceContext CreateContext(int contextLength) => new CpuContext(this, contextLength);
 
-    private WeightMatrix Matrix(GgufTensorInfo t)
+    private WeightMatrix Matrix(TensorRows m)
     {
+        GgufTensorInfo t = m.Tensor;
         if (Kernels.WeightKernel.For(t.Type) is null)
             throw new UnsupportedModelException(Model.File.Path, UnsupportedFeature.TensorType, t.Type.ToString(),
                 $"tensor '{t.Name}' has type {t.Type}, which is not supported (supported: {string.Join(", ", Kernels.WeightKernel.SupportedTypes)}).");
-        return new WeightMatrix(t.Name, t.Type, Model.File.GetDataPointer(t), checked((int)t.RowCount), checked((int)t.RowLength));
+        byte* data = Model.File.GetDataPointer(t) + m.FirstRow * GgmlTypeTraits.RowBytes(t.Type, m.Cols);
+        return new WeightMatrix(m.ToString(), t.Type, data, m.Rows, m.Cols);
     }
+
+    /// <summary>The RoPE frequency divisors [ropeDims / 2] for a context of <paramref name="contextLength"/> positions, or null.</summary>
+    internal float* RopeFactors(int contextLength) => Vector(Model.Tensors.RopeFactorsFor(contextLength, Model.Config));
 
     private float* Vector(GgufTensorInfo? t) => t is null ? null : (float*)Model.File.GetDataPointer(t);
 

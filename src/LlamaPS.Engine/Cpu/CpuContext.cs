@@ -1,11 +1,15 @@
 using System.Numerics.Tensors;
 using LlamaPS.Engine.Inference;
+using LlamaPS.Engine.Models;
 
 namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
-/// The llama/qwen2 forward pass on the CPU for one sequence. A prompt is evaluated in batches of up to
-/// <see cref="MaxBatch"/> tokens, every matrix product covering the whole batch; generation is the 1-token case.
+/// The forward pass on the CPU for one sequence, doing what the <see cref="ModelConfig"/> says (q/k norms,
+/// post-norms, activation, soft-caps, windows, RoPE per layer) whatever the architecture. A prompt is evaluated in
+/// batches of up to <see cref="MaxBatch"/> tokens, every matrix product covering the whole batch; generation is the
+/// 1-token case. Logits are computed for the last token only; embeddings take every token's final-normed state and
+/// skip the output projection.
 /// Buffers, all [batch, width]: x and xb [B, dim], q and att [B, qDim], k and v [B, kvDim], gate and up [B, ffn].
 /// </summary>
 internal sealed unsafe class CpuContext : IInferenceContext
@@ -13,10 +17,12 @@ internal sealed unsafe class CpuContext : IInferenceContext
     public const int MaxBatch = 256;
 
     private readonly CpuBackend _b;
-    private readonly Models.ModelConfig _c;
+    private readonly ModelConfig _c;
     private readonly KvCache _cache;
     private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits, _attnScratch;
     private readonly NativeBuffer<byte> _scratch;
+    private readonly nint[] _qkvOut, _gateUpOut; // where the shared-input products of a block write: q, k, v; gate, up
+    private readonly float* _ropeFactors; // [ropeDims / 2] or null
 
     public CpuContext(CpuBackend backend, int contextLength)
     {
@@ -39,6 +45,9 @@ internal sealed unsafe class CpuContext : IInferenceContext
             foreach (var m in l.Matrices)
                 scratch = Math.Max(scratch, MatMul.ScratchBytes(m, MaxBatch));
         _scratch = new(scratch);
+        _qkvOut = [(nint)_q.Pointer, (nint)_k.Pointer, (nint)_v.Pointer];
+        _gateUpOut = [(nint)_gate.Pointer, (nint)_up.Pointer];
+        _ropeFactors = backend.RopeFactors(contextLength);
     }
 
     public int ContextLength { get; }
@@ -48,18 +57,44 @@ internal sealed unsafe class CpuContext : IInferenceContext
 
     public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
     {
+        int lastBatch = ForwardAll(tokens, startPosition, null);
+        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
+        int dim = _c.EmbeddingLength;
+        float* last = _x.Pointer + (long)(lastBatch - 1) * dim;
+        RmsNorm.Compute(last, _b.OutputNorm, _xb.Pointer, 1, dim, _c.RmsEpsilon);
+        MatMul.Compute(_b.Output, _xb.Pointer, _logits.Pointer, 1, _b.Pool, _scratch);
+        if (_c.FinalLogitSoftCap > 0) SoftCap.Apply(_logits.Pointer, _c.VocabSize, _c.FinalLogitSoftCap);
+        new ReadOnlySpan<float>(_logits.Pointer, _c.VocabSize).CopyTo(logits);
+    }
+
+    public void EvaluateHiddenStates(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates)
+    {
+        if (hiddenStates.Length < (long)tokens.Length * _c.EmbeddingLength)
+            throw new ArgumentException($"{tokens.Length} tokens need {tokens.Length} x {_c.EmbeddingLength} floats of hidden states; {hiddenStates.Length} were given.", nameof(hiddenStates));
+        fixed (float* states = hiddenStates) ForwardAll(tokens, startPosition, states);
+    }
+
+    /// <summary>
+    /// Checks the input and runs it through the blocks in batches of up to <see cref="MaxBatch"/>. After each batch,
+    /// its tokens' final-normed states [n, dim] go to their rows of <paramref name="states"/> unless that is null.
+    /// Returns the size of the last batch, whose states are left in x.
+    /// </summary>
+    private int ForwardAll(ReadOnlySpan<int> tokens, int startPosition, float* states)
+    {
         if (tokens.IsEmpty) throw new ArgumentException("No tokens to evaluate.", nameof(tokens));
         if (startPosition < 0 || startPosition + tokens.Length > ContextLength)
             throw new ContextLengthExceededException(startPosition + tokens.Length, ContextLength);
         foreach (int id in tokens)
             if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
 
-        for (int done = 0; done < tokens.Length; done += MaxBatch)
+        int n = 0, dim = _c.EmbeddingLength;
+        for (int done = 0; done < tokens.Length; done += n)
         {
-            int n = Math.Min(MaxBatch, tokens.Length - done);
+            n = Math.Min(MaxBatch, tokens.Length - done);
             Forward(tokens.Slice(done, n), startPosition + done);
+            if (states != null) RmsNorm.Compute(_x.Pointer, _b.OutputNorm, states + (long)done * dim, n, dim, _c.RmsEpsilon);
         }
-        new ReadOnlySpan<float>(_logits.Pointer, _c.VocabSize).CopyTo(logits);
+        return n;
     }
 
     private void Forward(ReadOnlySpan<int> tokens, int pos)
@@ -70,40 +105,47 @@ internal sealed unsafe class CpuContext : IInferenceContext
         var pool = _b.Pool;
 
         for (int t = 0; t < n; t++)
-            _b.TokenEmbedding.Kernel.DequantizeRow(_b.TokenEmbedding.Row(tokens[t]), new Span<float>(x + (long)t * dim, dim));
+        {
+            var row = new Span<float>(x + (long)t * dim, dim);
+            _b.TokenEmbedding.Kernel.DequantizeRow(_b.TokenEmbedding.Row(tokens[t]), row);
+            if (_c.EmbeddingScale != 1f) TensorPrimitives.Multiply(row, _c.EmbeddingScale, row);
+        }
 
+        int heads = _c.HeadCount, kvHeads = _c.HeadCountKv, headDim = _c.HeadDim;
+        float eps = _c.RmsEpsilon;
         for (int l = 0; l < _b.Layers.Count; l++)
         {
             CpuLayer L = _b.Layers[l];
-            // Attention: xb = norm(x); q, k, v = W xb (+ b); rotate q, k; cache k, v; att = attention; x += Wo att.
-            RmsNorm.Compute(x, L.AttnNorm, xb, n, dim, _c.RmsEpsilon);
-            MatMul.Compute(L.Wq, xb, q, n, pool, _scratch);
-            MatMul.Compute(L.Wk, xb, k, n, pool, _scratch);
-            MatMul.Compute(L.Wv, xb, v, n, pool, _scratch);
+            LayerAttention A = _c.Layers[l];
+            // Attention: xb = norm(x); q, k, v = W xb (+ b); q, k normed per head if so; rotate q, k; cache k, v;
+            // att = attention; xb = Wo att, normed again if so; x += xb.
+            RmsNorm.Compute(x, L.AttnNorm, xb, n, dim, eps);
+            MatMul.Compute(L.Qkv, xb, _qkvOut, n, pool, _scratch);
             AddBias(q, L.Bq, n, _c.QueryDim);
             AddBias(k, L.Bk, n, _c.KvDim);
             AddBias(v, L.Bv, n, _c.KvDim);
-            var style = _c.RopeNeox ? RopeStyle.Neox : RopeStyle.Normal;
-            Rope.Apply(q, n, _c.HeadCount, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, style);
-            Rope.Apply(k, n, _c.HeadCountKv, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, style);
+            if (_c.HasQkNorm)
+            {
+                RmsNorm.Compute(q, L.QNorm, q, n * heads, headDim, eps);
+                RmsNorm.Compute(k, L.KNorm, k, n * kvHeads, headDim, eps);
+            }
+            Rope.Apply(q, n, heads, headDim, pos, A.Rope, _ropeFactors);
+            Rope.Apply(k, n, kvHeads, headDim, pos, A.Rope, _ropeFactors);
             _cache.Store(l, pos, n, k, v);
-            Attention.Compute(q, _cache, l, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pool, _attnScratch);
+            var attention = new AttentionParameters(heads, kvHeads, headDim, _c.AttentionScale, _c.AttentionSoftCap, A.SlidingWindow);
+            Attention.Compute(q, _cache, l, att, pos, n, attention, pool, _attnScratch);
             MatMul.Compute(L.Wo, att, xb, n, pool, _scratch);
+            if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostAttnNorm, xb, n, dim, eps);
             Add(x, xb, (long)n * dim);
 
-            // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x).
-            RmsNorm.Compute(x, L.FfnNorm, xb, n, dim, _c.RmsEpsilon);
-            MatMul.Compute(L.Gate, xb, gate, n, pool, _scratch);
-            MatMul.Compute(L.Up, xb, up, n, pool, _scratch);
-            SwiGlu.Compute(gate, up, (long)n * _c.FeedForwardLength);
+            // Feed-forward: xb = Down(act(Gate xb) * Up xb) with xb = norm(x), normed again if so; x += xb.
+            RmsNorm.Compute(x, L.FfnNorm, xb, n, dim, eps);
+            MatMul.Compute(L.GateUp, xb, _gateUpOut, n, pool, _scratch);
+            GatedActivation.Compute(_c.Activation, gate, up, (long)n * _c.FeedForwardLength);
             MatMul.Compute(L.Down, gate, xb, n, pool, _scratch);
+            if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostFfnNorm, xb, n, dim, eps);
             Add(x, xb, (long)n * dim);
         }
-
-        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
-        float* last = x + (long)(n - 1) * dim;
-        RmsNorm.Compute(last, _b.OutputNorm, xb, 1, dim, _c.RmsEpsilon);
-        MatMul.Compute(_b.Output, xb, _logits.Pointer, 1, pool, _scratch);
     }
 
     private static void AddBias(float* y, float* bias, int rows, int width)

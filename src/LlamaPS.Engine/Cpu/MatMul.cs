@@ -9,14 +9,28 @@ namespace LlamaPS.Engine.Cpu;
 /// </summary>
 public static unsafe class MatMul
 {
-    public static void Compute(WeightMatrix w, float* x, float* y, int tokens, WorkerPool pool, NativeBuffer<byte> scratch)
+    public static void Compute(WeightMatrix w, float* x, float* y, int tokens, WorkerPool pool, NativeBuffer<byte> scratch) =>
+        Compute([w], x, [(nint)y], tokens, pool, scratch);
+
+    /// <summary>
+    /// y_i = W_i x for several matrices that read the same input x [tokens, cols] (q, k and v; gate and up), each
+    /// y_i [tokens, rows_i]. Where they share an activation format the input is converted once and one dispatch
+    /// covers all their rows, so the pool wakes once instead of once per matrix: generation runs hundreds of
+    /// matrix products a token.
+    /// </summary>
+    public static void Compute(WeightMatrix[] ws, float* x, nint[] ys, int tokens, WorkerPool pool, NativeBuffer<byte> scratch)
     {
-        var format = w.Kernel.Activation;
-        int cols = w.Cols, rows = w.Rows;
+        var format = ws[0].Kernel.Activation;
+        int cols = ws[0].Cols;
+        if (ws.Any(w => w.Kernel.Activation != format || w.Cols != cols))
+        {
+            for (int i = 0; i < ws.Length; i++) Compute([ws[i]], x, [ys[i]], tokens, pool, scratch);
+            return;
+        }
         int actBytes = format.RowBytes(cols);
         if (scratch.ByteLength < (long)actBytes * tokens) throw new ArgumentException("Activation scratch buffer is too small.", nameof(scratch));
         byte* act = scratch.Pointer;
-        nint xp = (nint)x, yp = (nint)y, ap = (nint)act;
+        nint xp = (nint)x, ap = (nint)act;
 
         if (tokens > 1)
             pool.Run(pool.TaskCountFor(tokens, 1), task =>
@@ -28,14 +42,22 @@ public static unsafe class MatMul
         else
             format.Convert(new ReadOnlySpan<float>(x, cols), new Span<byte>(act, actBytes));
 
-        // Tiny matrices are not worth waking the pool for.
+        // The matrices' rows one after another; each task takes a range of them. Tiny products are not worth
+        // waking the pool for.
+        int rows = ws.Sum(w => w.Rows);
         int tasks = (long)rows * cols * tokens < 32 * 1024 ? 1 : pool.TaskCountFor(rows);
         SimdPath path = SimdPaths.Best;
-        var (tileRows, tileTokens) = w.Kernel.TileFor(path, tokens);
         pool.Run(tasks, task =>
         {
             var (start, end) = Range(rows, tasks, task);
-            Rows(w, (byte*)ap, actBytes, (float*)yp, start, end, tokens, tileRows, tileTokens, path);
+            int first = 0;
+            for (int i = 0; i < ws.Length && first < end; first += ws[i].Rows, i++)
+            {
+                int from = Math.Max(start, first) - first, to = Math.Min(end, first + ws[i].Rows) - first;
+                if (from >= to) continue;
+                var (tileRows, tileTokens) = ws[i].Kernel.TileFor(path, tokens);
+                Rows(ws[i], (byte*)ap, actBytes, (float*)ys[i], from, to, tokens, tileRows, tileTokens, path);
+            }
         });
     }
 

@@ -31,6 +31,36 @@ public sealed class GgufWriter
     public uint Version { get; }
 
     /// <summary>
+    /// A writer holding a copy of <paramref name="source"/>: its version, its metadata in file order (less the keys in
+    /// <paramref name="dropKeys"/>) and its tensors, whose data is read from the source file as the copy is written,
+    /// so keep the source open until then. Add metadata before writing to get the same model with other settings
+    /// (a test model with a chat template, say).
+    /// </summary>
+    public static GgufWriter CopyOf(GgufFile source, params string[] dropKeys)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var writer = new GgufWriter(source.Version);
+        foreach (string key in source.Metadata.Keys)
+        {
+            if (!dropKeys.Contains(key)) writer.AddMetadata(key, source.Metadata[key]);
+        }
+        foreach (var tensor in source.Tensors)
+        {
+            writer.AddTensor(tensor.Name, tensor.Type, tensor.Dimensions.ToArray(), output => CopyData(source, tensor, output));
+        }
+        return writer;
+    }
+
+    private static unsafe void CopyData(GgufFile source, GgufTensorInfo tensor, Stream output)
+    {
+        byte* data = source.GetDataPointer(tensor);
+        for (long done = 0; done < tensor.ByteSize; done += FileBufferSize)
+        {
+            output.Write(new ReadOnlySpan<byte>(data + done, (int)Math.Min(FileBufferSize, tensor.ByteSize - done)));
+        }
+    }
+
+    /// <summary>
     /// Adds a key-value, written in the order added. <paramref name="value"/> is a byte, sbyte, ushort, short, uint,
     /// int, float, bool, string, ulong, long, double, a <see cref="GgufArray"/> (nested arrays allowed), or a CLR
     /// array of one of those (string[], float[], ...), which becomes a GGUF array. <c>general.alignment</c> must be a

@@ -13,4 +13,11 @@ public interface IInferenceContext : IDisposable
     /// be in the cache) as one batch, and writes the logits of the last token, [vocab], to <paramref name="logits"/>.
     /// </summary>
     void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits);
+
+    /// <summary>
+    /// Runs the transformer over <paramref name="tokens"/> exactly as <see cref="Evaluate"/> does, and writes every
+    /// token's hidden state after the final norm (output_norm), [tokens, dim] row by row, to
+    /// <paramref name="hiddenStates"/>: what embeddings pool. The output projection to the vocabulary is not computed.
+    /// </summary>
+    void EvaluateHiddenStates(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using LlamaPS.Engine.Cpu;
 using LlamaPS.Engine.Gguf;
 using LlamaPS.Engine.Models;
+using LlamaPS.Engine.Templates;
 using LlamaPS.Engine.Tokenizers;
 
 namespace LlamaPS.Engine.Inference;
@@ -19,10 +20,11 @@ public sealed class LlamaModel : IDisposable
     private bool _disposed;
     private bool _released;
 
-    private LlamaModel(GgufModel model, ITokenizer tokenizer, IInferenceBackend backend, ModelLoadOptions options, TimeSpan loadTime)
+    private LlamaModel(GgufModel model, ITokenizer tokenizer, ChatTemplate? chatTemplate, IInferenceBackend backend, ModelLoadOptions options, TimeSpan loadTime)
     {
         Gguf = model;
         Tokenizer = tokenizer;
+        ChatTemplate = chatTemplate;
         Backend = backend;
         Options = options;
         LoadTime = loadTime;
@@ -32,6 +34,9 @@ public sealed class LlamaModel : IDisposable
 
     public GgufModel Gguf { get; }
     public ITokenizer Tokenizer { get; }
+
+    /// <summary>The model's chat template (tokenizer.chat_template) with its BOS/EOS texts; null for a base model without one.</summary>
+    public ChatTemplate? ChatTemplate { get; }
     public IInferenceBackend Backend { get; }
     public ModelLoadOptions Options { get; }
     public TimeSpan LoadTime { get; }
@@ -65,8 +70,9 @@ public sealed class LlamaModel : IDisposable
             var tokenizer = TokenizerFactory.Create(file.Metadata, file.Path);
             if (tokenizer.Vocabulary.Count != model.Config.VocabSize)
                 throw new InvalidDataException($"{file.Path}: the vocabulary has {tokenizer.Vocabulary.Count} tokens but token_embd.weight has {model.Config.VocabSize} rows.");
+            var chatTemplate = ChatTemplate.FromGguf(file.Metadata, tokenizer.Vocabulary);
             var backend = new CpuBackend(model, options.Threads);
-            return new LlamaModel(model, tokenizer, backend, options, clock.Elapsed);
+            return new LlamaModel(model, tokenizer, chatTemplate, backend, options, clock.Elapsed);
         }
         catch
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlamaPS.Engine.Cpu;
+using LlamaPS.Engine.Devices;
 
 namespace LlamaPS.Engine.Inference;
 
@@ -59,7 +60,7 @@ public static class ModelBenchmark
                 model.Name, model.FileSize, model.ParameterCount,
                 model.Backend is CpuBackend ? "CPU" : model.Device,
                 model.Options.Threads > 0 ? model.Options.Threads : Environment.ProcessorCount,
-                test, tokens, samples, context.MemoryBytes);
+                test, tokens, samples, context.MemoryBytes, ProcessMemory.Current());
         }
         finally
         {

@@ -1,9 +1,14 @@
+using LlamaPS.Engine.Devices;
+
 namespace LlamaPS.Engine.Inference;
 
 /// <summary>
 /// One llama-bench style test of one model: the test's name (pp512, tg128), the tokens/s of each timed run, and
 /// what the model and its context occupy.
 /// </summary>
+/// <param name="ContextMemoryBytes">The KV cache and work buffers the test's context holds beyond the weights.</param>
+/// <param name="Memory">The process's resident memory after the timed runs: the weights, memory-mapped, count as
+/// file-backed pages; the KV cache, buffers and the runtime itself as anonymous ones.</param>
 public sealed record ModelBenchmarkResult(
     string Model,
     long ModelSize,
@@ -13,7 +18,8 @@ public sealed record ModelBenchmarkResult(
     string Test,
     int Tokens,
     IReadOnlyList<double> Samples,
-    long ContextMemoryBytes)
+    long ContextMemoryBytes,
+    ProcessMemory Memory)
 {
     /// <summary>Mean tokens/s over the timed runs, as llama-bench reports it.</summary>
     public double TokensPerSecond => Samples.Average();

@@ -7,9 +7,11 @@ public enum UnsupportedFeature
     TensorType,
     Tokenizer,
     Tensor,
+    RopeScaling,
+    Pooling,
 }
 
-/// <summary>A well-formed GGUF that holds something this engine cannot run: an architecture, a tensor type, a tokenizer.</summary>
+/// <summary>A well-formed GGUF that holds something this engine cannot run: an architecture, a tensor type, a tokenizer, a RoPE scaling, a pooling type.</summary>
 public sealed class UnsupportedModelException : Exception
 {
     public UnsupportedModelException(string path, UnsupportedFeature feature, string name, string message)
@@ -22,6 +24,6 @@ public sealed class UnsupportedModelException : Exception
 
     public string FilePath { get; }
     public UnsupportedFeature Feature { get; }
-    /// <summary>The architecture, type or tokenizer name that is not supported.</summary>
+    /// <summary>The architecture, type, tokenizer, RoPE scaling or pooling name that is not supported.</summary>
     public string Name { get; }
 }

@@ -9,7 +9,8 @@ public interface ITokenizer
     /// Tokenizes <paramref name="text"/> as llama.cpp's llama_tokenize does.
     /// </summary>
     /// <param name="addSpecial">Add the tokens the vocabulary asks for around a sequence: BOS when
-    /// <see cref="Vocabulary.AddBos"/>, EOS when <see cref="Vocabulary.AddEos"/>.</param>
+    /// <see cref="Vocabulary.AddBos"/>, EOS when <see cref="Vocabulary.AddEos"/> (WordPiece: the separator when
+    /// <see cref="Vocabulary.AddSep"/>, and no EOS, as in llama.cpp).</param>
     /// <param name="parseSpecial">Turn control-token texts in <paramref name="text"/> (e.g. <c>&lt;s&gt;</c>) into those
     /// tokens; otherwise they are tokenized as plain text. User-defined tokens are matched either way.</param>
     int[] Encode(string text, bool addSpecial, bool parseSpecial);

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace LlamaPS.Engine.Tokenizers;
 
 /// <summary>
@@ -14,7 +12,7 @@ public sealed class SentencePieceTokenizer : ITokenizer
     public const char EscapedSpace = '\u2581';
 
     private readonly SentencePieceSegmenter _segmenter;
-    private readonly byte[][] _pieces;
+    private readonly TokenPieces _pieces;
 
     public SentencePieceTokenizer(Vocabulary vocabulary)
     {
@@ -24,8 +22,7 @@ public sealed class SentencePieceTokenizer : ITokenizer
         }
         Vocabulary = vocabulary;
         _segmenter = new SentencePieceSegmenter(vocabulary, FindByteTokens(vocabulary));
-        _pieces = new byte[vocabulary.Count][];
-        for (int id = 0; id < _pieces.Length; id++) _pieces[id] = MakePiece(vocabulary, id);
+        _pieces = new TokenPieces(vocabulary, TokenPieces.UnescapeSpaces);
     }
 
     public Vocabulary Vocabulary { get; }
@@ -33,7 +30,7 @@ public sealed class SentencePieceTokenizer : ITokenizer
     public int[] Encode(string text, bool addSpecial, bool parseSpecial)
     {
         var output = new List<int>(text.Length / 3 + 2);
-        if (addSpecial && Vocabulary.AddBos) output.Add(RequireSpecial(Vocabulary.BosId, "BOS"));
+        if (addSpecial && Vocabulary.AddBos) output.Add(Vocabulary.Require(SpecialToken.Bos));
 
         bool afterSpecial = true;
         char[] buffer = [];
@@ -54,42 +51,11 @@ public sealed class SentencePieceTokenizer : ITokenizer
             afterSpecial = false;
         }
 
-        if (addSpecial && Vocabulary.AddEos) output.Add(RequireSpecial(Vocabulary.EosId, "EOS"));
+        if (addSpecial && Vocabulary.AddEos) output.Add(Vocabulary.Require(SpecialToken.Eos));
         return output.ToArray();
     }
 
-    public ReadOnlySpan<byte> GetPiece(int tokenId, bool renderSpecial)
-    {
-        TokenType type = Vocabulary.GetTokenType(tokenId);
-        return !renderSpecial && type is TokenType.Control or TokenType.Unknown ? default : _pieces[tokenId];
-    }
-
-    /// <summary>
-    /// The piece as llama.cpp's token_to_piece renders SPM tokens with specials shown: control, unknown and
-    /// user-defined tokens as their text, normal tokens with U+2581 turned back into spaces, byte tokens as their
-    /// byte; unused and undefined tokens as nothing.
-    /// </summary>
-    private static byte[] MakePiece(Vocabulary vocabulary, int id)
-    {
-        string text = vocabulary.GetText(id);
-        return vocabulary.GetTokenType(id) switch
-        {
-            TokenType.Control or TokenType.Unknown or TokenType.UserDefined => Encoding.UTF8.GetBytes(text),
-            TokenType.Normal => Encoding.UTF8.GetBytes(text.Replace(EscapedSpace, ' ')),
-            TokenType.Byte => [ParseByteToken(text, id)],
-            _ => [],
-        };
-    }
-
-    private static byte ParseByteToken(string text, int id)
-    {
-        if (text.Length == 6 && text.StartsWith("<0x", StringComparison.Ordinal) && text[5] == '>'
-            && byte.TryParse(text.AsSpan(3, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out byte value))
-        {
-            return value;
-        }
-        throw new TokenizerException($"token {id} is a byte token but its text '{text}' is not of the form <0xXX>.", Vocabulary.TokensKey);
-    }
+    public ReadOnlySpan<byte> GetPiece(int tokenId, bool renderSpecial) => _pieces.Get(tokenId, renderSpecial);
 
     /// <summary>
     /// The &lt;0xXX&gt; token of each byte, or -1. llama.cpp's byte_to_token would next try a token whose text is the
@@ -101,7 +67,4 @@ public sealed class SentencePieceTokenizer : ITokenizer
         for (int b = 0; b < tokens.Length; b++) tokens[b] = vocabulary.Find($"<0x{b:X2}>");
         return tokens;
     }
-
-    private static int RequireSpecial(int? id, string name) =>
-        id ?? throw new TokenizerException($"The vocabulary asks for a {name} token but has none.");
 }

@@ -13,11 +13,16 @@ internal static class SpecialTokenPartitioner
         var fragments = new List<TextFragment>();
         if (text.Length == 0) return fragments;
         fragments.Add(TextFragment.Text(0, text.Length));
+        // A token occurs only where its first character does: one pass over the text spares a search per absent token
+        // (vocabularies have hundreds of reserved special tokens, most of them starting with a character like '<').
+        var present = new ulong[(char.MaxValue + 1) / 64];
+        foreach (char c in text) present[c >> 6] |= 1UL << c;
         var next = new List<TextFragment>();
         foreach (int id in vocabulary.SpecialTokensLongestFirst)
         {
             if (!parseSpecial && vocabulary.GetTokenType(id) is TokenType.Control or TokenType.Unknown) continue;
             string tokenText = vocabulary.GetText(id);
+            if ((present[tokenText[0] >> 6] & (1UL << tokenText[0])) == 0) continue;
             TokenStrip strip = vocabulary.GetStrip(id);
             next.Clear();
             bool matched = false;

@@ -16,10 +16,16 @@ public sealed class Vocabulary
     public const string AddBosKey = "tokenizer.ggml.add_bos_token";
     public const string AddEosKey = "tokenizer.ggml.add_eos_token";
     public const string AddSpacePrefixKey = "tokenizer.ggml.add_space_prefix";
+    public const string AddSepKey = "tokenizer.ggml.add_sep_token";
+    public const string PreTokenizerKey = "tokenizer.ggml.pre";
 
-    /// <summary>Special-id keys in llama.cpp's order; the deprecated FIM keys come last and win.</summary>
+    /// <summary>
+    /// Special-id keys in llama.cpp's order; the deprecated FIM keys come last and win. BERT converters write the
+    /// classifier token, which WordPiece puts first as llama.cpp puts its BOS, as cls_token_id: a BOS key wins over it.
+    /// </summary>
     private static readonly (string Key, SpecialToken Kind)[] SpecialIdKeys =
     [
+        ("tokenizer.ggml.cls_token_id", SpecialToken.Bos),
         ("tokenizer.ggml.bos_token_id", SpecialToken.Bos),
         ("tokenizer.ggml.eos_token_id", SpecialToken.Eos),
         ("tokenizer.ggml.eot_token_id", SpecialToken.Eot),
@@ -45,11 +51,11 @@ public sealed class Vocabulary
     /// </summary>
     private static readonly (SpecialToken Kind, string[] Texts)[] SpecialIdsByText =
     [
-        (SpecialToken.Eot, ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<end_of_utterance>"]),
+        (SpecialToken.Eot, ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>"]),
         (SpecialToken.Eom, ["<|eom_id|>"]),
-        (SpecialToken.FimPrefix, ["<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<PRE>", "<|code_prefix|>", "<|prefix|>"]),
-        (SpecialToken.FimSuffix, ["<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<SUF>", "<|code_suffix|>", "<|suffix|>"]),
-        (SpecialToken.FimMiddle, ["<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<MID>", "<|code_middle|>", "<|middle|>"]),
+        (SpecialToken.FimPrefix, ["<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>", "<PRE>", "▁<PRE>", "<|code_prefix|>", "<|prefix|>"]),
+        (SpecialToken.FimSuffix, ["<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>", "<SUF>", "▁<SUF>", "<|code_suffix|>", "<|suffix|>"]),
+        (SpecialToken.FimMiddle, ["<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>", "<MID>", "▁<MID>", "<|code_middle|>", "<|middle|>"]),
         (SpecialToken.FimPad, ["<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]"]),
         (SpecialToken.FimRepo, ["<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"]),
         (SpecialToken.FimSeparator, ["<|file_sep|>"]),
@@ -60,7 +66,7 @@ public sealed class Vocabulary
     [
         "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>", "<end_of_turn>",
         "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>",
-        "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
+        "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>",
     ];
 
     private readonly string[] _texts;
@@ -72,10 +78,11 @@ public sealed class Vocabulary
     private readonly FrozenSet<int> _endOfGeneration;
     private readonly int[] _specialTokensLongestFirst;
 
-    private Vocabulary(string model, string[] texts, float[] scores, TokenType[] types, TokenStrip[] strips, int?[] specialIds,
-        TokenTextIndex index, FrozenSet<int> endOfGeneration, bool addBos, bool addEos, bool addSpacePrefix)
+    private Vocabulary(string model, string preTokenizer, string[] texts, float[] scores, TokenType[] types, TokenStrip[] strips,
+        int?[] specialIds, TokenTextIndex index, FrozenSet<int> endOfGeneration, bool addBos, bool addEos, bool addSep, bool addSpacePrefix)
     {
         Model = model;
+        PreTokenizer = preTokenizer;
         _texts = texts;
         _scores = scores;
         _types = types;
@@ -85,6 +92,7 @@ public sealed class Vocabulary
         _endOfGeneration = endOfGeneration;
         AddBos = addBos;
         AddEos = addEos;
+        AddSep = addSep;
         AddSpacePrefix = addSpacePrefix;
         MaxTokenLength = texts.Max(t => t.Length);
         // llama.cpp's order: control, user-defined and unknown tokens, longest text first (ties here by id; its
@@ -98,6 +106,9 @@ public sealed class Vocabulary
     /// <summary>The tokenizer model name, <c>tokenizer.ggml.model</c> (e.g. <c>llama</c> for SentencePiece).</summary>
     public string Model { get; }
 
+    /// <summary>The pre-tokenizer name of a byte-level BPE vocabulary, <c>tokenizer.ggml.pre</c> (e.g. <c>llama-bpe</c>); "" when absent.</summary>
+    public string PreTokenizer { get; }
+
     public int Count => _texts.Length;
 
     /// <summary>Whether encoding with special tokens prepends BOS (<c>tokenizer.ggml.add_bos_token</c>).</summary>
@@ -105,6 +116,9 @@ public sealed class Vocabulary
 
     /// <summary>Whether encoding with special tokens appends EOS (<c>tokenizer.ggml.add_eos_token</c>).</summary>
     public bool AddEos { get; }
+
+    /// <summary>Whether WordPiece encoding with special tokens appends the separator (<c>tokenizer.ggml.add_sep_token</c>).</summary>
+    public bool AddSep { get; }
 
     /// <summary>Whether a space is put before text that starts the input or follows a special token (<c>tokenizer.ggml.add_space_prefix</c>).</summary>
     public bool AddSpacePrefix { get; }
@@ -129,6 +143,10 @@ public sealed class Vocabulary
     public int? GetSpecialId(SpecialToken kind) => _specialIds[(int)kind];
     public bool IsEndOfGeneration(int id) => _endOfGeneration.Contains(id);
 
+    /// <summary>The id of a special token that encoding must add; throws when the vocabulary has none.</summary>
+    internal int Require(SpecialToken kind) =>
+        GetSpecialId(kind) ?? throw new TokenizerException($"The vocabulary asks for a {kind.ToString().ToUpperInvariant()} token but has none.");
+
     /// <summary>The id of the token whose text is exactly <paramref name="text"/>, or null.</summary>
     public int? FindId(string text) => Find(text) is var id and >= 0 ? id : null;
 
@@ -142,6 +160,7 @@ public sealed class Vocabulary
     public static Vocabulary FromGguf(GgufMetadata metadata)
     {
         string model = Read(ModelKey, () => metadata.GetString(ModelKey)) ?? throw new TokenizerException("is missing.", ModelKey);
+        string preTokenizer = Read(PreTokenizerKey, () => metadata.GetString(PreTokenizerKey)) ?? "";
         string[] texts = Read(TokensKey, () => metadata.GetArray<string>(TokensKey)) ?? throw new TokenizerException("is missing.", TokensKey);
         if (texts.Length == 0) throw new TokenizerException("is empty.", TokensKey);
         texts = (string[])texts.Clone();
@@ -165,10 +184,11 @@ public sealed class Vocabulary
         var index = new TokenTextIndex(texts, out int duplicate);
         if (duplicate >= 0) throw new TokenizerException($"token {duplicate} repeats the text '{texts[duplicate]}' of an earlier token.", TokensKey);
 
-        var defaults = ModelDefaults.For(model);
+        var defaults = ModelDefaults.For(model, preTokenizer);
         int?[] specialIds = ReadSpecialIds(metadata, texts.Length, defaults);
         bool addBos = Read(AddBosKey, () => metadata.GetBool(AddBosKey)) ?? defaults.AddBos;
         bool addEos = Read(AddEosKey, () => metadata.GetBool(AddEosKey)) ?? defaults.AddEos;
+        bool addSep = Read(AddSepKey, () => metadata.GetBool(AddSepKey)) ?? defaults.AddSep;
         bool addSpacePrefix = Read(AddSpacePrefixKey, () => metadata.GetBool(AddSpacePrefixKey)) ?? defaults.AddSpacePrefix;
 
         foreach (var (kind, candidates) in SpecialIdsByText)
@@ -201,10 +221,9 @@ public sealed class Vocabulary
             if (specialIds[(int)kind] is int id) endOfGeneration.Add(id);
         }
 
-        var vocabulary = new Vocabulary(model, texts, scores, types, new TokenStrip[texts.Length], specialIds, index,
-            endOfGeneration.ToFrozenSet(), addBos, addEos, addSpacePrefix);
-        vocabulary.ApplyStripRules(Read("general.name", () => metadata.GetString("general.name")) ?? "",
-            Read("tokenizer.ggml.pre", () => metadata.GetString("tokenizer.ggml.pre")) ?? "");
+        var vocabulary = new Vocabulary(model, preTokenizer, texts, scores, types, new TokenStrip[texts.Length], specialIds, index,
+            endOfGeneration.ToFrozenSet(), addBos, addEos, addSep, addSpacePrefix);
+        vocabulary.ApplyStripRules(Read("general.name", () => metadata.GetString("general.name")) ?? "", preTokenizer);
         return vocabulary;
     }
 
@@ -241,6 +260,9 @@ public sealed class Vocabulary
         ids[(int)SpecialToken.Bos] = defaults.Bos < count ? defaults.Bos : null;
         ids[(int)SpecialToken.Eos] = defaults.Eos < count ? defaults.Eos : null;
         ids[(int)SpecialToken.Unknown] = defaults.Unknown < count ? defaults.Unknown : null;
+        ids[(int)SpecialToken.Separator] = defaults.Separator < count ? defaults.Separator : null;
+        ids[(int)SpecialToken.Padding] = defaults.Padding < count ? defaults.Padding : null;
+        ids[(int)SpecialToken.Mask] = defaults.Mask < count ? defaults.Mask : null;
         foreach (var (key, kind) in SpecialIdKeys)
         {
             long? raw = Read(key, () => metadata.GetInteger(key));
@@ -263,7 +285,7 @@ public sealed class Vocabulary
     }
 
     /// <summary>Runs a metadata read, turning a wrongly typed value into a <see cref="TokenizerException"/> naming the key.</summary>
-    private static T Read<T>(string key, Func<T> read)
+    internal static T Read<T>(string key, Func<T> read)
     {
         try
         {
@@ -275,12 +297,19 @@ public sealed class Vocabulary
         }
     }
 
-    /// <summary>What llama.cpp assumes for a tokenizer model when the metadata is silent.</summary>
-    private sealed record ModelDefaults(int? Bos, int? Eos, int? Unknown, bool AddBos, bool AddEos, bool AddSpacePrefix)
+    /// <summary>What llama.cpp assumes for a tokenizer model (and a BPE pre-tokenizer) when the metadata is silent.</summary>
+    private sealed record ModelDefaults(int? Bos, int? Eos, int? Unknown, bool AddBos, bool AddEos, bool AddSpacePrefix,
+        int? Separator = null, int? Padding = null, int? Mask = null, bool AddSep = false)
     {
-        public static ModelDefaults For(string model) => model switch
+        public static ModelDefaults For(string model, string preTokenizer) => model switch
         {
             "llama" => new(Bos: 1, Eos: 2, Unknown: 0, AddBos: true, AddEos: false, AddSpacePrefix: true),
+            // 11 is Falcon's <|endoftext|>, the first BPE model llama.cpp ran; LLaMA 3's pre-tokenizers start with BOS.
+            "gpt2" => new(Bos: 11, Eos: 11, Unknown: null, AddBos: PreTokenizerCatalog.Find(preTokenizer)?.AddsBos ?? false,
+                AddEos: false, AddSpacePrefix: false),
+            // BERT's [CLS] 101, [UNK] 100, [SEP] 102, [PAD] 0, [MASK] 103: a sequence is [CLS] ... [SEP].
+            "bert" => new(Bos: 101, Eos: null, Unknown: 100, AddBos: true, AddEos: false, AddSpacePrefix: false,
+                Separator: 102, Padding: 0, Mask: 103, AddSep: true),
             _ => new(null, null, null, false, false, false),
         };
     }

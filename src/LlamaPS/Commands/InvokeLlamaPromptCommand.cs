@@ -2,18 +2,25 @@ using System.Management.Automation;
 using System.Text;
 using LlamaPS.Engine.Inference;
 using LlamaPS.Engine.Sampling;
+using LlamaPS.Engine.Templates;
 
 namespace LlamaPS.Commands;
 
 /// <summary>
 /// Generates text from a prompt. Piped input is gathered into one document (lines joined with newlines, as
 /// Get-Content file | ... means it); with -Prompt too, the prompt is an instruction followed by the document.
-/// A base model without a chat template is fed exactly that text, as llama.cpp's plain completion does.
+/// A model with a chat template gets that text as one user turn (after a -System turn) through its template, as
+/// llama.cpp's chat mode does; -Raw, or a base model without a template, feeds exactly the text, as llama.cpp's
+/// plain completion does. Either way special-token texts in the prompt become those tokens, and generation ends at
+/// the vocabulary's end-of-generation tokens (EOS, end of turn).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "LlamaPrompt")]
+[Cmdlet(VerbsLifecycle.Invoke, "LlamaPrompt", DefaultParameterSetName = ChatSet)]
 [OutputType(typeof(string))]
 public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
 {
+    private const string ChatSet = "Chat";
+    private const string RawSet = "Raw";
+
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<string> _lines = [];
 
@@ -62,6 +69,14 @@ public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
     [Parameter]
     public string[] Stop { get; set; } = [];
 
+    /// <summary>A system turn before the prompt's user turn (instructions, a persona); needs a chat template.</summary>
+    [Parameter(ParameterSetName = ChatSet)]
+    public string? System { get; set; }
+
+    /// <summary>Feeds the prompt as it is, without the model's chat template.</summary>
+    [Parameter(ParameterSetName = RawSet)]
+    public SwitchParameter Raw { get; set; }
+
     /// <summary>Writes each piece of text down the pipeline as soon as it is generated.</summary>
     [Parameter]
     public SwitchParameter Stream { get; set; }
@@ -86,6 +101,7 @@ public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
                 "NoPrompt", ErrorCategory.InvalidArgument, null));
 
         var model = ModelArgument.Resolve(this, Model);
+        string prompt = Raw ? text : Chat(model, text);
         var options = new GenerationOptions
         {
             MaxTokens = MaxTokens,
@@ -100,7 +116,7 @@ public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
         var output = new StringBuilder();
         try
         {
-            foreach (string piece in generator.Generate(text, options, _stopping.Token))
+            foreach (string piece in generator.Generate(prompt, options, _stopping.Token))
             {
                 if (Stream) WriteObject(piece);
                 else output.Append(piece);
@@ -116,6 +132,32 @@ public sealed class InvokeLlamaPromptCommand : PSCmdlet, IDisposable
         var s = generator.Stats!;
         WriteVerbose($"Prompt: {s.PromptTokens} tokens in {s.PromptTime.TotalMilliseconds:F0} ms ({s.PromptTokensPerSecond:F1} tokens/s).");
         WriteVerbose($"Generation: {s.GeneratedTokens} tokens in {s.GenerationTime.TotalMilliseconds:F0} ms ({s.GenerationTokensPerSecond:F1} tokens/s), stopped by {s.StopReason}.");
+    }
+
+    /// <summary>The text as a chat turn through the model's template; the text itself for a model without one.</summary>
+    private string Chat(LlamaModel model, string text)
+    {
+        if (model.ChatTemplate is null)
+        {
+            if (System is not null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException($"The model {model.Name} has no chat template ({ChatTemplate.MetadataKey}), so -System has no turn to go in; put the instructions in the prompt."),
+                    "NoChatTemplate", ErrorCategory.InvalidOperation, model));
+            }
+            return text;
+        }
+        string prompt = text;
+        try
+        {
+            prompt = ChatPrompt.Format(model, text, System);
+        }
+        catch (Exception e) when (ErrorRecords.IsExpected(e))
+        {
+            ThrowTerminatingError(ErrorRecords.From(e, model));
+        }
+        WriteVerbose($"Chat template: the prompt goes in as a user turn{(System is null ? "" : " after a system turn")} ({prompt.Length} characters).");
+        return prompt;
     }
 
     protected override void StopProcessing() => _stopping.Cancel();

@@ -45,7 +45,9 @@ public sealed class MeasureLlamaModelCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Device '{Device}' was not found: the only device is the CPU ('CPU' or 0)."),
                 "DeviceNotFound", ErrorCategory.ObjectNotFound, Device));
 
-        LlamaModel model = MyInvocation.BoundParameters.ContainsKey(nameof(Threads)) ? LoadWithThreads() : ModelArgument.Resolve(this, Model);
+        LlamaModel model = MyInvocation.BoundParameters.ContainsKey(nameof(Threads))
+            ? ModelArgument.Resolve(this, Model, options => options with { Threads = Threads })
+            : ModelArgument.Resolve(this, Model);
         var tests = new (int Tokens, Func<int, ModelBenchmarkResult> Run)[]
         {
             (PromptTokens, n => ModelBenchmark.PromptProcessing(model, n, Repetitions, _stopping.Token)),
@@ -70,25 +72,6 @@ public sealed class MeasureLlamaModelCommand : PSCmdlet, IDisposable
             WriteVerbose($"{result.Test}: {result.TokensPerSecond:F2} ± {result.StdDev:F2} tokens/s over {Repetitions} runs.");
             WriteObject(result);
         }
-    }
-
-    /// <summary>The model from -Model, loaded through the cache with -Threads and otherwise the options it has.</summary>
-    private LlamaModel LoadWithThreads()
-    {
-        object? value = Model is PSObject pso ? pso.BaseObject : Model;
-        string path = value is LlamaModel given ? given.Path : ModelArgument.PathOf(this, Model)!;
-        ModelLoadOptions current = (value as LlamaModel)?.Options ?? ModelCache.FindLoaded(path)?.Options ?? new ModelLoadOptions();
-        LlamaModel? model = null;
-        try
-        {
-            model = ModelCache.GetOrLoad(path, current with { Threads = Threads }, out bool loaded);
-            if (loaded) WriteVerbose(ModelArgument.LoadMessage(model));
-        }
-        catch (Exception e) when (ErrorRecords.IsExpected(e))
-        {
-            ThrowTerminatingError(ErrorRecords.From(e, path));
-        }
-        return model!;
     }
 
     private static bool IsCpu(object? device) => (device is PSObject pso ? pso.BaseObject : device) switch

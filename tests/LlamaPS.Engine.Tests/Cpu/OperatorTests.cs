@@ -1,5 +1,6 @@
 using LlamaPS.Engine.Cpu;
 using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Models;
 using LlamaPS.Engine.Quants;
 
 namespace LlamaPS.Engine.Tests.Cpu;
@@ -54,42 +55,68 @@ public unsafe class OperatorTests
     }
 
     [Theory]
-    [InlineData(RopeStyle.Normal)]
-    [InlineData(RopeStyle.Neox)]
-    public void RopeRotatesThePairsItsStyleNames(RopeStyle style)
+    [InlineData(RopeStyle.Normal, false)]
+    [InlineData(RopeStyle.Neox, false)]
+    [InlineData(RopeStyle.Neox, true)]
+    public void RopeRotatesThePairsItsStyleNames(RopeStyle style, bool scaled)
     {
         const int heads = 2, headDim = 12, ropeDims = 8, tokens = 3, start = 5;
+        // Scaled: per-pair frequency divisors, positions divided by 4, cos and sin times 1.25.
+        float[] factors = [1f, 2f, 5f, 8f];
+        var rope = new RopeConfig { Style = style, Dimensions = ropeDims, FreqBase = 10000f, FreqScale = scaled ? 0.25f : 1f, MagnitudeScale = scaled ? 1.25f : 1f };
         var x = WeightKernelTests.Activations(tokens * heads * headDim, 3);
         var y = (float[])x.Clone();
-        fixed (float* p = y) Rope.Apply(p, tokens, heads, headDim, start, ropeDims, 10000f, style);
+        fixed (float* p = y, f = factors) Rope.Apply(p, tokens, heads, headDim, start, rope, scaled ? f : null);
         for (int t = 0; t < tokens; t++)
             for (int h = 0; h < heads; h++)
             {
                 int o = (t * heads + h) * headDim;
                 for (int i = 0; i < ropeDims / 2; i++)
                 {
-                    double theta = (start + t) * Math.Pow(10000, -2.0 * i / ropeDims);
+                    double theta = (start + t) * Math.Pow(10000, -2.0 * i / ropeDims), m = 1;
+                    if (scaled) (theta, m) = (theta / factors[i] * 0.25, 1.25);
                     int a = style == RopeStyle.Normal ? 2 * i : i, b = style == RopeStyle.Normal ? 2 * i + 1 : i + ropeDims / 2;
-                    Assert.Equal(x[o + a] * Math.Cos(theta) - x[o + b] * Math.Sin(theta), y[o + a], 1e-4);
-                    Assert.Equal(x[o + a] * Math.Sin(theta) + x[o + b] * Math.Cos(theta), y[o + b], 1e-4);
+                    Assert.Equal(m * (x[o + a] * Math.Cos(theta) - x[o + b] * Math.Sin(theta)), y[o + a], 1e-4);
+                    Assert.Equal(m * (x[o + a] * Math.Sin(theta) + x[o + b] * Math.Cos(theta)), y[o + b], 1e-4);
                 }
                 for (int i = ropeDims; i < headDim; i++) Assert.Equal(x[o + i], y[o + i]);
             }
     }
 
-    [Fact]
-    public void SwiGluIsSiluOfGateTimesUp()
+    [Theory]
+    [InlineData(FeedForwardActivation.SiLU)]
+    [InlineData(FeedForwardActivation.GeluTanh)]
+    public void GatedActivationIsTheActivationOfGateTimesUp(FeedForwardActivation activation)
     {
         const int n = 2051;
         var g = WeightKernelTests.Activations(n, 4);
         var u = WeightKernelTests.Activations(n, 5);
         var r = (float[])g.Clone();
-        fixed (float* gp = r, up = u) SwiGlu.Compute(gp, up, n);
-        for (int i = 0; i < n; i++) Assert.Equal(g[i] / (1 + Math.Exp(-g[i])) * u[i], r[i], 1e-5);
+        fixed (float* gp = r, up = u) GatedActivation.Compute(activation, gp, up, n);
+        for (int i = 0; i < n; i++)
+        {
+            double x = g[i], act = activation == FeedForwardActivation.SiLU
+                ? x / (1 + Math.Exp(-x))
+                : 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            Assert.Equal(act * u[i], r[i], 1e-5);
+        }
     }
 
     [Fact]
-    public void AttentionEqualsSoftmaxWeightedValuesOverTheCausalWindow()
+    public void SoftCapIsCapTimesTanhOfXOverCap()
+    {
+        var x = WeightKernelTests.Activations(100, 9);
+        var y = (float[])x.Clone();
+        fixed (float* p = y) SoftCap.Apply(p, y.Length, 0.5f);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(0.5 * Math.Tanh(x[i] / 0.5), y[i], 1e-6);
+    }
+
+    [Theory]
+    [InlineData(0.25f, 0f, 0)]
+    [InlineData(0.5f, 0f, 3)]
+    [InlineData(0.25f, 0.5f, 0)]
+    [InlineData(0.5f, 0.5f, 2)]
+    public void AttentionEqualsSoftmaxWeightedValuesOverTheCausalWindow(float scale, float softCap, int window)
     {
         const int heads = 4, kvHeads = 2, headDim = 16, start = 3, tokens = 4, kvDim = kvHeads * headDim;
         using var cache = new KvCache(1, 16, kvDim);
@@ -102,21 +129,24 @@ public unsafe class OperatorTests
         fixed (float* kp = k, vp = v, qp = q, op = o)
         {
             cache.Store(0, 0, start + tokens, kp, vp);
-            Attention.Compute(qp, cache, 0, op, start, tokens, heads, kvHeads, headDim, pool, scratch);
+            Attention.Compute(qp, cache, 0, op, start, tokens, new AttentionParameters(heads, kvHeads, headDim, scale, softCap, window), pool, scratch);
         }
         for (int t = 0; t < tokens; t++)
             for (int h = 0; h < heads; h++)
             {
-                int kvh = h / (heads / kvHeads), length = start + t + 1;
+                int kvh = h / (heads / kvHeads), length = start + t + 1, first = window > 0 ? Math.Max(0, length - window) : 0;
                 var s = new double[length];
-                for (int j = 0; j < length; j++)
+                for (int j = first; j < length; j++)
+                {
                     for (int d = 0; d < headDim; d++)
-                        s[j] += q[(t * heads + h) * headDim + d] * (double)Fp16.RoundToHalf(k[j * kvDim + kvh * headDim + d]) / Math.Sqrt(headDim);
-                double max = s.Max(), sum = s.Sum(e => Math.Exp(e - max));
+                        s[j] += q[(t * heads + h) * headDim + d] * (double)Fp16.RoundToHalf(k[j * kvDim + kvh * headDim + d]) * scale;
+                    if (softCap > 0) s[j] = softCap * Math.Tanh(s[j] / softCap);
+                }
+                double max = s[first..].Max(), sum = s[first..].Sum(e => Math.Exp(e - max));
                 for (int d = 0; d < headDim; d++)
                 {
                     double expected = 0;
-                    for (int j = 0; j < length; j++) expected += Math.Exp(s[j] - max) / sum * Fp16.RoundToHalf(v[j * kvDim + kvh * headDim + d]);
+                    for (int j = first; j < length; j++) expected += Math.Exp(s[j] - max) / sum * Fp16.RoundToHalf(v[j * kvDim + kvh * headDim + d]);
                     // f16 query and f16 accumulation, as llama.cpp: about 3 significant digits.
                     Assert.Equal(expected, o[(t * heads + h) * headDim + d], 5e-3);
                 }

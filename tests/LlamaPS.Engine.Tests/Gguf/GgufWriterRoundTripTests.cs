@@ -120,6 +120,28 @@ public sealed class GgufWriterRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void CopyOfKeepsMetadataOrderAndTensorBytes_DropsNamedKeys_AndTakesNewOnes()
+    {
+        string first = _temp.PathOf("first.gguf"), second = _temp.PathOf("second.gguf");
+        SampleGguf.CreateWriter().WriteTo(first);
+        string dropped = SampleGguf.Metadata[1].Key;
+        using (var source = GgufFile.Open(first))
+        {
+            var copy = GgufWriter.CopyOf(source, dropped);
+            copy.AddMetadata("added", "value");
+            copy.WriteTo(second);
+        }
+
+        using var original = GgufFile.Open(first);
+        using var reread = GgufFile.Open(second);
+        Assert.Equal(original.Metadata.Keys.Where(k => k != dropped).Append("added"), reread.Metadata.Keys);
+        foreach (var (key, value) in SampleGguf.Metadata.Where(m => m.Key != dropped)) GgufValueAssert.Equal(value, reread.Metadata[key], key);
+        Assert.Equal("value", reread.Metadata.GetString("added"));
+        Assert.Equal(original.Tensors.Select(t => (t.Name, t.Type, t.DataOffset)), reread.Tensors.Select(t => (t.Name, t.Type, t.DataOffset)));
+        foreach (var tensor in original.Tensors) Assert.Equal(original.GetData(tensor).ToArray(), reread.GetData(reread.GetTensor(tensor.Name)).ToArray());
+    }
+
+    [Fact]
     public void WritingToAStreamGivesTheSameBytesAsWritingToAPath()
     {
         string path = _temp.PathOf("same.gguf");

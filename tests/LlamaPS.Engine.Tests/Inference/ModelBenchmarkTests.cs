@@ -20,6 +20,7 @@ public class ModelBenchmarkTests(TinySyntheticModel tiny) : IClassFixture<TinySy
         Assert.Equal(("CPU", 2), (result.Backend, result.Threads));
         Assert.Equal(model.FileSize, result.ModelSize);
         Assert.True(result.ContextMemoryBytes > 0);
+        Assert.True(result.Memory.ResidentBytes > 0);
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public class ModelBenchmarkTests(TinySyntheticModel tiny) : IClassFixture<TinySy
     [Fact]
     public void StatisticsFollowLlamaBench()
     {
-        var result = new ModelBenchmarkResult("m", 1, 1, "CPU", 1, "tg1", 1, [10, 20, 60], 0);
+        var result = new ModelBenchmarkResult("m", 1, 1, "CPU", 1, "tg1", 1, [10, 20, 60], 0, default);
         Assert.Equal(30, result.TokensPerSecond, 9);
         Assert.Equal(20, result.Median, 9);
         Assert.Equal(Math.Sqrt((400 + 100 + 900) / 2.0), result.StdDev, 9);

@@ -12,6 +12,11 @@ internal sealed class MetadataBuilder
     public static MetadataBuilder Llama(params string[] tokens) =>
         new MetadataBuilder().Set("tokenizer.ggml.model", "llama").Set("tokenizer.ggml.tokens", Array(GgufValueType.String, tokens));
 
+    /// <summary>A byte-level BPE vocabulary of <paramref name="tokens"/> (written in GPT-2's byte alphabet) under the pre-tokenizer <paramref name="pre"/>.</summary>
+    public static MetadataBuilder Gpt2(string pre, params string[] tokens) =>
+        new MetadataBuilder().Set("tokenizer.ggml.model", "gpt2").Set("tokenizer.ggml.pre", pre)
+            .Set("tokenizer.ggml.tokens", Array(GgufValueType.String, tokens));
+
     public MetadataBuilder Set(string key, object value)
     {
         if (!_values.ContainsKey(key)) _order.Add(key);
@@ -27,6 +32,8 @@ internal sealed class MetadataBuilder
     }
 
     public MetadataBuilder Scores(params float[] scores) => Set("tokenizer.ggml.scores", Array(GgufValueType.Float32, scores));
+
+    public MetadataBuilder Merges(params string[] merges) => Set("tokenizer.ggml.merges", Array(GgufValueType.String, merges));
 
     public MetadataBuilder Types(params int[] types) => Set("tokenizer.ggml.token_type", Array(GgufValueType.Int32, types));
 

@@ -12,6 +12,9 @@ internal static class TestTokenizers
     public static ITokenizer LlamaSpm => Get("tokenizer", "ggml-vocab-llama-spm.gguf");
     public static ITokenizer Phi3 => Get("tokenizer", "ggml-vocab-phi-3.gguf");
     public static ITokenizer Stories260K => Get("models", "stories260K.gguf");
+    public static ITokenizer LlamaBpe => Get("tokenizer", "ggml-vocab-llama-bpe.gguf");
+    public static ITokenizer Gpt2 => Get("tokenizer", "ggml-vocab-gpt-2.gguf");
+    public static ITokenizer BertBge => Get("tokenizer", "ggml-vocab-bert-bge.gguf");
 
     /// <summary>The tokenizer of a file under ../shared (skips or fails the test as <see cref="SharedData"/> does when it is missing).</summary>
     public static ITokenizer Get(params string[] parts)

@@ -48,6 +48,51 @@ public class VocabularyTests
         Assert.Equal(1, v.BosId);
     }
 
+    /// <summary>bert-bge names [CLS] by the old cls_token_id key; [SEP] closes a sequence by llama.cpp's BERT defaults.</summary>
+    [Fact]
+    public void BertBge_ClsIsBosAndSequencesEndWithSeparator()
+    {
+        Vocabulary v = TestTokenizers.BertBge.Vocabulary;
+
+        Assert.Equal((101, 100, 102), (v.BosId, v.UnknownId, v.GetSpecialId(SpecialToken.Separator)));
+        Assert.Equal((0, 103), (v.GetSpecialId(SpecialToken.Padding), v.GetSpecialId(SpecialToken.Mask)));
+        Assert.True(v.AddBos);
+        Assert.True(v.AddSep);
+        Assert.False(v.AddEos);
+    }
+
+    [Fact]
+    public void LlamaBpe_PreTokenizerNameAndEndOfTurnToken()
+    {
+        Vocabulary v = TestTokenizers.LlamaBpe.Vocabulary;
+
+        Assert.Equal("llama-bpe", v.PreTokenizer);
+        Assert.Equal((128000, 128001), (v.BosId, v.EosId));
+        Assert.Equal(128009, v.GetSpecialId(SpecialToken.Eot)); // <|eot_id|>, found by its text
+        Assert.Equal([128001, 128009], v.EndOfGenerationIds.Order());
+    }
+
+    /// <summary>Without add_bos_token, LLaMA 3's pre-tokenizers start with BOS (llama.cpp's rule) and GPT-2's do not.</summary>
+    [Theory]
+    [InlineData("llama-bpe", true)]
+    [InlineData("gpt-2", false)]
+    [InlineData("no-such-pre", false)]
+    public void FromGguf_BytePairVocabularyWithoutAddBos_DefaultsByPreTokenizer(string pre, bool addBos)
+    {
+        Vocabulary v = Vocabulary.FromGguf(MetadataBuilder.Gpt2(pre, "a", "b").Build());
+
+        Assert.Equal(addBos, v.AddBos);
+    }
+
+    [Fact]
+    public void FromGguf_BosKey_WinsOverClsKey()
+    {
+        var metadata = MetadataBuilder.Llama("<unk>", "<s>", "</s>", "[CLS]")
+            .Set("tokenizer.ggml.bos_token_id", 1u).Set("tokenizer.ggml.cls_token_id", 3u).Build();
+
+        Assert.Equal(1, Vocabulary.FromGguf(metadata).BosId);
+    }
+
     [Fact]
     public void FromGguf_ControlLookingTokenOfOtherType_BecomesControlAndEndsGeneration()
     {

@@ -1,4 +1,4 @@
-namespace LlamaPS.Engine.Cpu;
+namespace LlamaPS.Engine.Models;
 
 /// <summary>
 /// Which dimensions RoPE rotates together: llama's adjacent pairs (x[2i], x[2i+1]), or GPT-NeoX's halves
