@@ -48,31 +48,32 @@ public sealed unsafe class GpuBackend : IInferenceBackend
         {
             var clock = Stopwatch.StartNew();
             accelerator.Bind();
-            DeviceMatrix Upload(string name, IReadOnlyList<GgufTensorInfo> infos)
+            // A part is a tensor's rows FirstRow.. (a block of a fused tensor, or the whole tensor).
+            DeviceMatrix Upload(string name, IReadOnlyList<TensorRows> infos)
             {
-                var parts = infos.Select(i => ((nint)model.File.GetDataPointer(i), checked((int)i.RowCount))).ToArray();
-                var m = kernels[infos[0].Type].Upload(accelerator, name, parts, checked((int)infos[0].RowLength));
+                var parts = infos.Select(i => ((nint)(model.File.GetDataPointer(i.Tensor) + i.FirstRow * GgmlTypeTraits.RowBytes(i.Tensor.Type, i.Cols)), i.Rows)).ToArray();
+                var m = kernels[infos[0].Tensor.Type].Upload(accelerator, name, parts, infos[0].Cols);
                 _owned.Add(m);
                 return m;
             }
-            DeviceMatrix Matrix(GgufTensorInfo info) => Upload(info.Name, [info]);
+            DeviceMatrix Matrix(TensorRows info) => Upload(info.ToString(), [info]);
             // Consecutive tensors of one type share a stack.
-            MatrixStack Stack(params GgufTensorInfo[] infos)
+            MatrixStack Stack(params TensorRows[] infos)
             {
                 var stacks = new List<DeviceMatrix>();
                 var parts = new List<DeviceMatrix>();
                 for (int i = 0; i < infos.Length;)
                 {
                     int end = i + 1;
-                    while (end < infos.Length && infos[end].Type == infos[i].Type) end++;
+                    while (end < infos.Length && infos[end].Tensor.Type == infos[i].Tensor.Type) end++;
                     var group = infos[i..end];
-                    var stack = Upload(string.Join(" + ", group.Select(g => g.Name)), group);
+                    var stack = Upload(string.Join(" + ", group.Select(g => g.ToString())), group);
                     stacks.Add(stack);
                     int row = 0;
                     foreach (var g in group)
                     {
-                        parts.Add(stack.Slice(g.Name, row, checked((int)g.RowCount)));
-                        row += checked((int)g.RowCount);
+                        parts.Add(stack.Slice(g.ToString(), row, g.Rows));
+                        row += g.Rows;
                     }
                     i = end;
                 }
@@ -86,8 +87,8 @@ public sealed unsafe class GpuBackend : IInferenceBackend
                 b.View.CopyFromCPU(ref *(float*)model.File.GetDataPointer(info), info.ElementCount);
                 return b;
             }
-            TokenEmbedding = Matrix(t.TokenEmbedding);
-            Output = ReferenceEquals(t.Output, t.TokenEmbedding) ? TokenEmbedding : Matrix(t.Output);
+            TokenEmbedding = Matrix(TensorRows.Whole(t.TokenEmbedding));
+            Output = ReferenceEquals(t.Output, t.TokenEmbedding) ? TokenEmbedding : Matrix(TensorRows.Whole(t.Output));
             OutputNorm = Vector(t.OutputNorm)!;
             Layers = t.Layers.Select(l => new GpuLayer(
                 Stack(l.Wq, l.Wk, l.Wv), Matrix(l.Wo), Stack(l.Gate, l.Up), Matrix(l.Down),
@@ -135,6 +136,8 @@ public sealed unsafe class GpuBackend : IInferenceBackend
     /// <summary>The devices the kernels cannot run on, and why; none for a usable one.</summary>
     public static string? Unusable(Device device)
     {
+        if (device is ILGPU.Runtime.OpenCL.CLDevice cl && !cl.Capabilities.GenericAddressSpace)
+            return $"OpenCL C {cl.CVersion} without the generic address space, which ILGPU's OpenCL kernels need (OpenCL C 2.0 or later).";
         if (device.MaxNumThreadsPerGroup < GroupSum.Size)
             return $"groups of at most {device.MaxNumThreadsPerGroup} threads; the kernels need {GroupSum.Size}.";
         if (device.MaxSharedMemoryPerGroup < SharedBytesNeeded)
@@ -154,11 +157,48 @@ public sealed unsafe class GpuBackend : IInferenceBackend
     {
         void Fail(string what) => throw new UnsupportedModelException(model.File.Path, UnsupportedFeature.Architecture, c.Architecture, $"the GPU backend cannot run this model: {what}");
         if (c.HeadDim > AttentionKernel.MaxHeadDim) Fail($"head size {c.HeadDim} exceeds {AttentionKernel.MaxHeadDim}.");
+        if (MissingFeature(model) is { } feature) Fail($"it needs {feature}, which only the CPU engine runs so far.");
         foreach (var tensor in model.Tensors.All().Where(x => x.Dimensions.Count == 2))
         {
             long cols = tensor.RowLength;
             if (cols % (WeightKernels.Create(tensor.Type)?.ColumnMultiple ?? 1) != 0) Fail($"tensor '{tensor.Name}' has rows of {cols} values, not a multiple of what its type {tensor.Type} packs.");
         }
+    }
+
+    /// <summary>
+    /// What of the model's description the device forward pass does not do (it runs the llama and qwen2 block:
+    /// pre-norms, SwiGLU, optional q/k/v biases, one unscaled RoPE for every layer, full causal attention); null when
+    /// it runs the model as the CPU engine does.
+    /// </summary>
+    public static string? MissingFeature(GgufModel model)
+    {
+        ModelConfig c = model.Config;
+        RopeConfig rope = c.Rope;
+        if (model.Tensors.RopeFreqs is not null || model.Tensors.RopeFactorsShort is not null || model.Tensors.RopeFactorsLong is not null)
+            return "RoPE frequency factors";
+        if (c.NormPlacement != NormPlacement.Pre) return "norms after attention and feed-forward";
+        if (c.Activation != FeedForwardActivation.SiLU) return $"the {c.Activation} activation";
+        if (c.HasQkNorm) return "q/k norms";
+        if (c.EmbeddingScale != 1f) return "embedding scaling";
+        if (c.AttentionScale != 1f / MathF.Sqrt(c.HeadDim)) return "a query scale other than 1/sqrt(head size)";
+        if (c.AttentionSoftCap != 0 || c.FinalLogitSoftCap != 0) return "logit soft-capping";
+        if (c.Layers.Any(l => l.SlidingWindow != 0)) return "sliding-window attention";
+        if (c.Layers.Any(l => l.Rope != rope)) return "a RoPE that differs between layers";
+        if (rope.FreqScale != 1f || rope.MagnitudeScale != 1f || rope.Yarn is not null) return "RoPE scaling";
+        return null;
+    }
+
+    /// <summary>
+    /// Device memory the model needs with one context of <paramref name="contextLength"/> positions: the weights
+    /// (repacked layouts are within a few percent of GGUF's), the f16 KV cache and a batch's activations.
+    /// </summary>
+    public static long EstimateBytes(GgufModel model, int contextLength)
+    {
+        ModelConfig c = model.Config;
+        long weights = model.Tensors.All().Sum(t => GgmlTypeTraits.RowBytes(t.Type, t.RowLength) * t.RowCount);
+        long kvCache = 2L * 2 * c.BlockCount * contextLength * c.KvDim;
+        long activations = 4L * GpuContext.MaxBatch * (2 * c.EmbeddingLength + 2 * c.QueryDim + 2 * c.KvDim + 2 * c.FeedForwardLength) + 4L * c.VocabSize;
+        return weights + kvCache + activations;
     }
 
     public void Dispose()

@@ -70,6 +70,28 @@ internal sealed class GpuContext : IInferenceContext
 
     public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
     {
+        int last = Blocks(tokens, startPosition, null);
+        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
+        int dim = _c.EmbeddingLength;
+        _ops.RmsNorm(_x.View.SubView((long)last * dim, dim), _b.OutputNorm.View, _xb.View, 1, dim, _c.RmsEpsilon);
+        Project(_xb.View, dim, 1, (_b.Output, _logits.View, false));
+        _logits.View.SubView(0, _c.VocabSize).CopyToCPU(ref MemoryMarshal.GetReference(logits), _c.VocabSize);
+    }
+
+    public void EvaluateHiddenStates(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates)
+    {
+        int dim = _c.EmbeddingLength;
+        if (hiddenStates.Length < (long)tokens.Length * dim)
+            throw new ArgumentException($"The buffer holds {hiddenStates.Length} values; {tokens.Length} tokens of {dim} need more.", nameof(hiddenStates));
+        Blocks(tokens, startPosition, hiddenStates);
+    }
+
+    /// <summary>
+    /// Checks the tokens, then runs the blocks over them in batches; with <paramref name="hiddenStates"/>, each
+    /// batch's final-normed states are copied there. Returns the index of the last token in the last batch.
+    /// </summary>
+    private int Blocks(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates)
+    {
         if (tokens.IsEmpty) throw new ArgumentException("No tokens to evaluate.", nameof(tokens));
         if (startPosition < 0 || startPosition + tokens.Length > ContextLength)
             throw new ContextLengthExceededException(startPosition + tokens.Length, ContextLength);
@@ -77,12 +99,16 @@ internal sealed class GpuContext : IInferenceContext
             if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
 
         _b.Accelerator.Bind();
+        int n = 0, dim = _c.EmbeddingLength;
         for (int done = 0; done < tokens.Length; done += MaxBatch)
         {
-            int n = Math.Min(MaxBatch, tokens.Length - done);
+            n = Math.Min(MaxBatch, tokens.Length - done);
             Forward(tokens.Slice(done, n), startPosition + done);
+            if (hiddenStates.IsEmpty) continue;
+            _ops.RmsNorm(_x.View, _b.OutputNorm.View, _xb.View, n, dim, _c.RmsEpsilon);
+            _xb.View.SubView(0, (long)n * dim).CopyToCPU(ref MemoryMarshal.GetReference(hiddenStates.Slice(done * dim)), (long)n * dim);
         }
-        _logits.View.SubView(0, _c.VocabSize).CopyToCPU(ref MemoryMarshal.GetReference(logits), _c.VocabSize);
+        return n - 1;
     }
 
     private void Forward(ReadOnlySpan<int> tokens, int pos)
@@ -106,7 +132,7 @@ internal sealed class GpuContext : IInferenceContext
             if (L.Bq is not null) _ops.BiasAdd(q, L.Bq.View, n, qDim);
             if (L.Bk is not null) _ops.BiasAdd(k, L.Bk.View, n, kvDim);
             if (L.Bv is not null) _ops.BiasAdd(v, L.Bv.View, n, kvDim);
-            _ops.Rope(q, k, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pos, _c.RopeDimensions, _c.RopeFreqBase, _c.RopeNeox);
+            _ops.Rope(q, k, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pos, _c.Rope.Dimensions, _c.Rope.FreqBase, _c.Rope.Style == RopeStyle.Neox);
             _ops.KvStore(k, v, keys, values, pos, n, kvDim);
             _ops.Attention(q, keys, values, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim);
             Project(att, qDim, n, (L.Wo, x, true));
@@ -117,10 +143,6 @@ internal sealed class GpuContext : IInferenceContext
             _ops.SwiGlu(gate, up, n * ffn);
             Project(gate, ffn, n, (L.Down, x, true));
         }
-
-        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
-        _ops.RmsNorm(x.SubView((long)(n - 1) * dim, dim), _b.OutputNorm.View, xb, 1, dim, _c.RmsEpsilon);
-        Project(xb, dim, 1, (_b.Output, _logits.View, false));
     }
 
     /// <summary>

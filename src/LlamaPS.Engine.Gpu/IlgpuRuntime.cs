@@ -21,7 +21,8 @@ public static class IlgpuRuntime
     public static CPUDevice CpuWarp64 { get; } = new(64, 2, Math.Max(1, Environment.ProcessorCount));
 
     private static readonly Lazy<Context> Shared = new(() => Context.Create(b => b
-        .CPU(CpuWarp32).CPU(CpuWarp64).Cuda().OpenCL()
+        .CPU(CpuWarp32).CPU(CpuWarp64).Cuda()
+        .OpenCL(_ => true) // every OpenCL device, so that one ILGPU cannot use is listed with the reason
         .EnableAlgorithms() // MathF.Exp and friends on CUDA
         .Optimize(OptimizationLevel.O1)));
 

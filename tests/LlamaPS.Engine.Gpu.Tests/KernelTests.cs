@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using ILGPU.Runtime;
 using LlamaPS.Engine.Cpu;
 using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Models;
 using LlamaPS.Engine.Quants;
 
 namespace LlamaPS.Engine.Gpu.Tests;
@@ -192,8 +193,9 @@ public abstract unsafe class KernelTests
         float[] eq = (float[])q.Clone(), ek = (float[])k.Clone();
         fixed (float* qp = eq, kp = ek)
         {
-            Rope.Apply(qp, tokens, heads, headDim, start, ropeDims, 10000f, style);
-            Rope.Apply(kp, tokens, kvHeads, headDim, start, ropeDims, 10000f, style);
+            var rope = new RopeConfig { Style = style, Dimensions = ropeDims, FreqBase = 10000f };
+            Rope.Apply(qp, tokens, heads, headDim, start, rope, null);
+            Rope.Apply(kp, tokens, kvHeads, headDim, start, rope, null);
         }
         var acc = Accelerator;
         var ops = Operators(acc);
@@ -225,7 +227,7 @@ public abstract unsafe class KernelTests
             fixed (float* qp = q, kp = k, vp = v, ep = expected)
             {
                 cache.Store(0, start, tokens, kp, vp);
-                Attention.Compute(qp, cache, 0, ep, start, tokens, heads, kvHeads, headDim, pool, scratch);
+                Attention.Compute(qp, cache, 0, ep, start, tokens, new AttentionParameters(heads, kvHeads, headDim, 1f / MathF.Sqrt(headDim), 0, 0), pool, scratch);
             }
             using var qs = acc.Allocate1D(q);
             using var ks = acc.Allocate1D(k);
@@ -248,7 +250,7 @@ public abstract unsafe class KernelTests
         var random = new Random(9);
         float[] gate = RandomFloats(tokens * width, random), up = RandomFloats(tokens * width, random), bias = RandomFloats(width, random);
         float[] expected = (float[])gate.Clone();
-        fixed (float* g = expected, u = up) SwiGlu.Compute(g, u, expected.Length);
+        fixed (float* g = expected, u = up) GatedActivation.Compute(FeedForwardActivation.SiLU, g, u, expected.Length);
         for (int i = 0; i < expected.Length; i++) expected[i] += bias[i % width];
         var acc = Accelerator;
         var ops = Operators(acc);
