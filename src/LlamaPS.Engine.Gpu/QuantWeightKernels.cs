@@ -15,6 +15,8 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
     private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>? _gemm;
     private Action<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? _gather;
 
+    private static readonly int RowsPerGroup = QuantGemvKernel.RowsPerGroup(default(TFormat).StoredWords);
+
     public override GgmlType Type => type;
     public override int ActivationBlockUnits => activationBlockUnits;
 
@@ -69,7 +71,7 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
     public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
     {
         if (vectorKernel)
-            _gemv!(new KernelConfig((w.Rows + QuantGemvKernel.RowsPerGroup - 1) / QuantGemvKernel.RowsPerGroup, GroupSum.Size),
+            _gemv!(new KernelConfig((w.Rows + RowsPerGroup - 1) / RowsPerGroup, GroupSum.Size),
                 w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
         else
             _gemm!(new KernelConfig(new Index2D((w.Rows + QuantGemmKernel.TileRows - 1) / QuantGemmKernel.TileRows, (tokens + QuantGemmKernel.TileTokens - 1) / QuantGemmKernel.TileTokens), new Index2D(GroupSum.Size, 1)),

@@ -8,6 +8,30 @@ namespace LlamaPS.Engine.Tests.Golden;
 /// </summary>
 public static class GoldenComparison
 {
+    /// <summary>The CPU engine's tolerance by model; GoldenLogitsTests says how each was measured.</summary>
+    public static readonly IReadOnlyDictionary<string, double> Tolerance = new Dictionary<string, double>
+    {
+        ["stories260K"] = 3e-3,
+        ["synth-llama-f32"] = 3e-3,
+        ["synth-qwen2-f32"] = 3e-3,
+        ["synth-llama-f16"] = 8e-3,
+        ["synth-llama-bf16"] = 3e-2,
+        ["synth-llama-q8_0"] = 7e-2,
+        ["synth-qwen2-q8_0"] = 7e-2,
+        ["synth-llama-q4_0"] = 1.3e-1,
+        ["synth-llama-q4_1"] = 1.4e-1,
+        ["synth-llama-q5_0"] = 1.2e-1,
+        ["synth-llama-q5_1"] = 1.5e-1,
+        ["synth-llama-iq4_nl"] = 7.5e-2,
+        ["synth-llama-q6_k"] = 1.1e-1,
+        ["synth-llama-q5_k_m"] = 1.2e-1,
+        ["synth-llama-q4_k_m"] = 1.5e-1,
+        ["synth-qwen2-q4_k_m"] = 5e-2,
+        ["synth-llama-q3_k_m"] = 6.5e-2,
+        ["synth-llama-q2_k"] = 1.3e-1,
+        ["synth-llama-iq4_xs"] = 9e-2,
+    };
+
     /// <summary>
     /// Runs the comparison (asserting as it goes) over the first <paramref name="steps"/> steps (all by default) and
     /// returns a line saying how close it came.

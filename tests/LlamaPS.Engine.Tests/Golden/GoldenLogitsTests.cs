@@ -30,28 +30,8 @@ namespace LlamaPS.Engine.Tests.Golden;
 /// </summary>
 public class GoldenLogitsTests(ITestOutputHelper output)
 {
-    public static readonly Dictionary<string, double> Tolerance = new()
-    {
-        ["stories260K"] = 3e-3,
-        ["synth-llama-f32"] = 3e-3,
-        ["synth-qwen2-f32"] = 3e-3,
-        ["synth-llama-f16"] = 8e-3,
-        ["synth-llama-bf16"] = 3e-2,
-        ["synth-llama-q8_0"] = 7e-2,
-        ["synth-qwen2-q8_0"] = 7e-2,
-        ["synth-llama-q4_0"] = 1.3e-1,
-        ["synth-llama-q4_1"] = 1.4e-1,
-        ["synth-llama-q5_0"] = 1.2e-1,
-        ["synth-llama-q5_1"] = 1.5e-1,
-        ["synth-llama-iq4_nl"] = 7.5e-2,
-        ["synth-llama-q6_k"] = 1.1e-1,
-        ["synth-llama-q5_k_m"] = 1.2e-1,
-        ["synth-llama-q4_k_m"] = 1.5e-1,
-        ["synth-qwen2-q4_k_m"] = 5e-2,
-        ["synth-llama-q3_k_m"] = 6.5e-2,
-        ["synth-llama-q2_k"] = 1.3e-1,
-        ["synth-llama-iq4_xs"] = 9e-2,
-    };
+    /// <summary>The tolerances above, by model (kept in <see cref="GoldenComparison"/>, which the GPU tests share).</summary>
+    public static IReadOnlyDictionary<string, double> Tolerance => GoldenComparison.Tolerance;
 
     public static TheoryData<string, string> Cases()
     {
