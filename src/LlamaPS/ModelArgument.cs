@@ -45,7 +45,7 @@ internal static class ModelArgument
         LlamaModel? loaded = null;
         try
         {
-            loaded = ModelCache.GetOrLoad(path, new ModelLoadOptions(), out bool fresh);
+            loaded = ModelCache.GetOrLoad(path, DeviceArgument.DefaultOptions(), out bool fresh);
             if (fresh) cmdlet.WriteVerbose(LoadMessage(loaded));
         }
         catch (Exception e) when (ErrorRecords.IsExpected(e))
@@ -64,7 +64,7 @@ internal static class ModelArgument
     {
         object? value = model is PSObject pso ? pso.BaseObject : model;
         string path = value is LlamaModel given ? given.Path : PathOf(cmdlet, model)!;
-        ModelLoadOptions current = (value as LlamaModel)?.Options ?? ModelCache.FindLoaded(path)?.Options ?? new ModelLoadOptions();
+        ModelLoadOptions current = (value as LlamaModel)?.Options ?? ModelCache.FindLoaded(path)?.Options ?? DeviceArgument.DefaultOptions();
         LlamaModel? loaded = null;
         try
         {
@@ -79,5 +79,8 @@ internal static class ModelArgument
     }
 
     public static string LoadMessage(LlamaModel m) =>
-        $"Loaded {m.Name} ({m.Architecture}, {m.TensorTypes}) from {m.Path} in {m.LoadTime.TotalMilliseconds:F0} ms on {m.Device}.";
+        $"Loaded {m.Name} ({m.Architecture}, {m.TensorTypes}) from {m.Path} in {m.LoadTime.TotalMilliseconds:F0} ms on {m.Device}: {m.Placement}."
+        + (m.Backend is LlamaPS.Engine.Gpu.GpuBackend gpu
+            ? $" Kernels compiled (JIT) in {gpu.KernelCompileTime.TotalMilliseconds:F0} ms while {gpu.WeightBytes / (1 << 20)} MiB of weights were repacked and uploaded in {gpu.UploadTime.TotalMilliseconds:F0} ms."
+            : "");
 }

@@ -9,7 +9,6 @@ Describe 'Get-LlamaDevice' {
     }
 
     It 'lists the CPU as device 0' {
-        $devices.Count | Should -Be 1
         $cpu.Index | Should -Be 0
         $cpu.Kind | Should -Be 'CPU'
         $cpu.Name | Should -Not -BeNullOrEmpty
@@ -45,9 +44,41 @@ Describe 'Get-LlamaDevice' {
         ($cpu | Format-Table | Out-String -Width 250) | Should -Not -Match 'BandwidthGBps'
     }
 
+    It 'lists ILGPU''s CPU accelerator after it, usable, with its warp size' {
+        $ilgpu = $devices | Where-Object Kind -EQ 'ILGPU-CPU'
+        @($ilgpu).Count | Should -Be 1
+        $ilgpu.Index | Should -Be ([array]::IndexOf($devices, $ilgpu))
+        $ilgpu.Usable | Should -BeTrue
+        $ilgpu.UnusableReason | Should -BeNullOrEmpty
+        $ilgpu.WarpSize | Should -Be 32
+        $ilgpu.ComputeUnits | Should -BeGreaterThan 0
+    }
+
+    It 'numbers the devices in order and gives each unusable one a reason' {
+        for ($i = 0; $i -lt $devices.Count; $i++) { $devices[$i].Index | Should -Be $i }
+        $devices | Select-Object -Skip 1 | Where-Object { -not $_.Usable } | ForEach-Object { $_.UnusableReason | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'shows the CPU and the GPUs in one table' {
+        $table = $devices | Format-Table | Out-String -Width 250
+        $table | Should -Match 'ILGPU-CPU'
+        $table | Should -Match 'warp 32'
+    }
+
     Context '-Benchmark' {
         BeforeAll {
-            $measured = Get-LlamaDevice -Benchmark
+            $all = @(Get-LlamaDevice -Benchmark)
+            $measured = $all[0]
+            $ilgpuMeasured = $all | Where-Object Kind -EQ 'ILGPU-CPU'
+        }
+
+        It 'runs every GPU kernel type on ILGPU''s CPU accelerator' {
+            $ilgpuMeasured.PSObject.TypeNames[0] | Should -Be 'LlamaPS.Engine.Gpu.GpuDevice#Benchmark'
+            foreach ($type in 'Q4_0', 'Q4_K', 'Q6_K', 'Q8_0', 'F16', 'F32') {
+                $ilgpuMeasured.DecodeGBps["$type matvec"] | Should -BeGreaterThan 0
+                $ilgpuMeasured.PrefillGflops["$type matmul"] | Should -BeGreaterThan 0
+            }
+            ($all | Format-Table | Out-String -Width 400) | Should -Match 'Q4_0 matmul='
         }
 
         It 'measures a positive memory read bandwidth' {

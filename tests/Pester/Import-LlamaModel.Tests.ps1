@@ -69,6 +69,34 @@ Describe 'Import-LlamaModel' -Skip:$noSharedData {
         $errors[0].TargetObject | Should -Be $missing
     }
 
+    Context '-Device and -GpuLayers' {
+        It 'runs the GPU code path on ILGPU''s CPU accelerator and writes the CPU engine''s greedy text' {
+            $gpu = Import-LlamaModel -Path $stories -Device ILGPU-CPU -ContextLength 64 -Verbose 4>&1 | Tee-Object -Variable out | Where-Object { $_ -is [LlamaPS.Engine.Inference.LlamaModel] }
+            $verbose = ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message
+            $verbose | Should -Match 'all 5 layers on ILGPU-CPU'
+            $verbose | Should -Match 'Kernels compiled \(JIT\) in \d+ ms'
+            $gpu.Device | Should -Match 'ILGPU'
+            $cpu = Import-LlamaModel -Path $stories -Device CPU -ContextLength 64
+            $cpu.Placement | Should -Be 'all layers on the CPU'
+            $onGpu = Invoke-LlamaPrompt 'Once upon a time' -Model $gpu -MaxTokens 12 -Temperature 0
+            $onCpu = Invoke-LlamaPrompt 'Once upon a time' -Model $cpu -MaxTokens 12 -Temperature 0
+            $onGpu | Should -Be $onCpu
+        }
+
+        It 'keeps the model on the CPU with -GpuLayers 0' {
+            (Import-LlamaModel -Path $stories -Device ILGPU-CPU -GpuLayers 0 -ContextLength 32).Placement | Should -Be 'all layers on the CPU'
+        }
+
+        It 'refuses a device that does not exist with DeviceNotFound' {
+            { Import-LlamaModel -Path $stories -Device 'no such device' -ErrorAction Stop } | Should -Throw -ErrorId "DeviceNotFound,$command"
+        }
+
+        It 'refuses to split the layers between devices with InvalidArgument' {
+            { Import-LlamaModel -Path $stories -Device ILGPU-CPU -GpuLayers 2 -ErrorAction Stop } |
+                Should -Throw -ErrorId "InvalidArgument,$command" -ExpectedMessage '*Offloading 2 of 5 layers*'
+        }
+    }
+
     Context 'a file it cannot load' {
         BeforeAll {
             $junk = Join-Path $TestDrive 'junk.gguf'

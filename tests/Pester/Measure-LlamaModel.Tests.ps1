@@ -57,7 +57,7 @@ Describe 'Measure-LlamaModel' -Skip:$noSharedData {
     It 'takes models from the pipeline and the CPU by name or index' {
         ($model | Measure-LlamaModel @quick -PromptTokens 0 -Device cpu).Test | Should -Be 'tg4'
         (Measure-LlamaModel -Model $model @quick -PromptTokens 0 -Device 0).Test | Should -Be 'tg4'
-        (Measure-LlamaModel -Model $model @quick -PromptTokens 0 -Device (Get-LlamaDevice)).Test | Should -Be 'tg4'
+        (Measure-LlamaModel -Model $model @quick -PromptTokens 0 -Device (Get-LlamaDevice)[0]).Test | Should -Be 'tg4'
     }
 
     It 'shows a llama-bench table' {
@@ -66,8 +66,8 @@ Describe 'Measure-LlamaModel' -Skip:$noSharedData {
         $table | Should -Match 'pp16\s+[\d.,]+ ± [\d.,]+'
     }
 
-    It 'refuses a device other than the CPU with DeviceNotFound' {
-        { Measure-LlamaModel -Model $model @quick -Device 1 } | Should -Throw -ErrorId "DeviceNotFound,$command"
+    It 'refuses a device that does not exist with DeviceNotFound' {
+        { Measure-LlamaModel -Model $model @quick -Device 99 } | Should -Throw -ErrorId "DeviceNotFound,$command"
         { Measure-LlamaModel -Model $model @quick -Device GPU } | Should -Throw -ErrorId "DeviceNotFound,$command"
     }
 

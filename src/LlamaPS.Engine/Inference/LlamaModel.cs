@@ -28,8 +28,30 @@ public sealed class LlamaModel : IDisposable
         Backend = backend;
         Options = options;
         LoadTime = loadTime;
-        int trained = model.Config.TrainingContextLength;
-        ContextLength = options.ContextLength > 0 ? options.ContextLength : Math.Min(trained, ModelLoadOptions.DefaultMaxContext);
+        ContextLength = ContextLengthFor(model, options);
+    }
+
+    private static int ContextLengthFor(GgufModel model, ModelLoadOptions options) =>
+        options.ContextLength > 0 ? options.ContextLength : Math.Min(model.Config.TrainingContextLength, ModelLoadOptions.DefaultMaxContext);
+
+    /// <summary>The backend <see cref="ModelLoadOptions.Device"/> and <see cref="ModelLoadOptions.GpuLayers"/> ask for, and what was chosen, in words.</summary>
+    private static (IInferenceBackend Backend, string Placement) CreateBackend(GgufModel model, ModelLoadOptions options, int contextLength)
+    {
+        int layers = model.Config.BlockCount;
+        IModelDevice? device = options.Device;
+        if (device is null || options.GpuLayers == 0)
+            return (new CpuBackend(model, options.Threads), "all layers on the CPU");
+        if (options.GpuLayers == ModelLoadOptions.AllLayersThatFit)
+        {
+            if (device.CannotRun(model, contextLength) is string reason)
+                return (new CpuBackend(model, options.Threads), $"all layers on the CPU: {device.Name} cannot take the model ({reason})");
+        }
+        else if (options.GpuLayers < layers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.GpuLayers,
+                $"Offloading {options.GpuLayers} of {layers} layers is not supported: a model runs wholly on the CPU (GpuLayers 0) or wholly on {device.Name} (GpuLayers {layers}).");
+        }
+        return (device.CreateBackend(model), $"all {layers} layers on {device.Kind} {device.Name}");
     }
 
     public GgufModel Gguf { get; }
@@ -51,6 +73,8 @@ public sealed class LlamaModel : IDisposable
     /// <summary>Tensor types and counts, e.g. "Q4_0 x29, F32 x9, Q6_K x1".</summary>
     public string TensorTypes => string.Join(", ", Gguf.TensorTypes.Select(kv => $"{kv.Key} x{kv.Value}"));
     public string Device => Backend.Description;
+    /// <summary>Where the layers run and why, e.g. "all 22 layers on CUDA NVIDIA H200".</summary>
+    public string Placement { get; private init; } = "";
 
     /// <summary>
     /// Opens, validates and prepares a model. Throws FileNotFoundException, <see cref="GgufFormatException"/>,
@@ -71,8 +95,9 @@ public sealed class LlamaModel : IDisposable
             if (tokenizer.Vocabulary.Count != model.Config.VocabSize)
                 throw new InvalidDataException($"{file.Path}: the vocabulary has {tokenizer.Vocabulary.Count} tokens but token_embd.weight has {model.Config.VocabSize} rows.");
             var chatTemplate = ChatTemplate.FromGguf(file.Metadata, tokenizer.Vocabulary);
-            var backend = new CpuBackend(model, options.Threads);
-            return new LlamaModel(model, tokenizer, chatTemplate, backend, options, clock.Elapsed);
+            int contextLength = ContextLengthFor(model, options);
+            var (backend, placement) = CreateBackend(model, options, contextLength);
+            return new LlamaModel(model, tokenizer, chatTemplate, backend, options, clock.Elapsed) { Placement = placement };
         }
         catch
         {

@@ -23,9 +23,18 @@ public sealed class ImportLlamaModelCommand : PSCmdlet
     [ValidateRange(0, 1024)]
     public int Threads { get; set; }
 
+    /// <summary>Get-LlamaDevice's index, a kind (CPU, CUDA, OpenCL, ILGPU-CPU), a name, or a device object; default: the best usable GPU, else the CPU.</summary>
+    [Parameter]
+    public object? Device { get; set; }
+
+    /// <summary>Layers to offload, as llama.cpp's -ngl: 0 keeps the model on the CPU; -1 (default) offloads all when they fit.</summary>
+    [Parameter]
+    [ValidateRange(-1, int.MaxValue)]
+    public int GpuLayers { get; set; } = ModelLoadOptions.AllLayersThatFit;
+
     protected override void ProcessRecord()
     {
-        var options = new ModelLoadOptions { ContextLength = ContextLength, Threads = Threads };
+        var options = DeviceArgument.Apply(this, DeviceArgument.DefaultOptions() with { ContextLength = ContextLength, Threads = Threads }, Device, GpuLayers);
         foreach (string p in Path)
         {
             string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);

@@ -46,6 +46,15 @@ public sealed class InvokeLlamaPromptCommand : GenerationCommand, IDisposable
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
+    /// <summary>Get-LlamaDevice's index, a kind (CPU, CUDA, OpenCL, ILGPU-CPU), a name, or a device object; default: the model's own.</summary>
+    [Parameter]
+    public object? Device { get; set; }
+
+    /// <summary>Layers to offload, as llama.cpp's -ngl (see Import-LlamaModel).</summary>
+    [Parameter]
+    [ValidateRange(-1, int.MaxValue)]
+    public int GpuLayers { get; set; } = ModelLoadOptions.AllLayersThatFit;
+
     protected override void ProcessRecord()
     {
         if (MyInvocation.ExpectingInput && InputObject is not null) _lines.Add(InputObject);
@@ -65,7 +74,9 @@ public sealed class InvokeLlamaPromptCommand : GenerationCommand, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Nothing to send: give -Prompt or pipe text in."),
                 "NoPrompt", ErrorCategory.InvalidArgument, null));
 
-        var model = ModelArgument.Resolve(this, Model);
+        var model = DeviceArgument.Given(this)
+            ? ModelArgument.Resolve(this, Model, options => DeviceArgument.Apply(this, options, Device, GpuLayers))
+            : ModelArgument.Resolve(this, Model);
         string prompt = Raw ? text : Chat(model, text);
         var options = GivenOptions(new GenerationOptions());
         var generator = new TextGenerator(model);

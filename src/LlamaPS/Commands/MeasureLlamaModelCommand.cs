@@ -35,18 +35,20 @@ public sealed class MeasureLlamaModelCommand : PSCmdlet, IDisposable
     [ValidateRange(0, 1024)]
     public int Threads { get; set; }
 
-    /// <summary>The device to run on: the CPU engine is the only one, as 'CPU', 0 or Get-LlamaDevice's object.</summary>
+    /// <summary>Get-LlamaDevice's index, a kind (CPU, CUDA, OpenCL, ILGPU-CPU), a name, or a device object; default: the model's own.</summary>
     [Parameter]
-    public object Device { get; set; } = "CPU";
+    public object? Device { get; set; }
+
+    /// <summary>Layers to offload, as llama.cpp's -ngl (see Import-LlamaModel).</summary>
+    [Parameter]
+    [ValidateRange(-1, int.MaxValue)]
+    public int GpuLayers { get; set; } = ModelLoadOptions.AllLayersThatFit;
 
     protected override void ProcessRecord()
     {
-        if (!IsCpu(Device))
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Device '{Device}' was not found: the only device is the CPU ('CPU' or 0)."),
-                "DeviceNotFound", ErrorCategory.ObjectNotFound, Device));
-
-        LlamaModel model = MyInvocation.BoundParameters.ContainsKey(nameof(Threads))
-            ? ModelArgument.Resolve(this, Model, options => options with { Threads = Threads })
+        bool threads = MyInvocation.BoundParameters.ContainsKey(nameof(Threads));
+        LlamaModel model = threads || DeviceArgument.Given(this)
+            ? ModelArgument.Resolve(this, Model, options => DeviceArgument.Apply(this, threads ? options with { Threads = Threads } : options, Device, GpuLayers))
             : ModelArgument.Resolve(this, Model);
         var tests = new (int Tokens, Func<int, ModelBenchmarkResult> Run)[]
         {
@@ -74,13 +76,6 @@ public sealed class MeasureLlamaModelCommand : PSCmdlet, IDisposable
         }
     }
 
-    private static bool IsCpu(object? device) => (device is PSObject pso ? pso.BaseObject : device) switch
-    {
-        CpuDeviceInfo => true,
-        int index => index == 0,
-        string name => name.Equals("CPU", StringComparison.OrdinalIgnoreCase) || name.Trim() == "0",
-        _ => false,
-    };
 
     protected override void StopProcessing() => _stopping.Cancel();
 

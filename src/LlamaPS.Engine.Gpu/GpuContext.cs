@@ -1,0 +1,196 @@
+using System.Runtime.InteropServices;
+using ILGPU;
+using ILGPU.Runtime;
+using LlamaPS.Engine.Inference;
+using LlamaPS.Engine.Models;
+
+namespace LlamaPS.Engine.Gpu;
+
+/// <summary>
+/// The llama/qwen2 forward pass on the device for one sequence, the same steps as the CPU engine's. Everything stays
+/// in device memory across the layers: a step uploads the token ids and downloads the last token's logits, nothing
+/// else. A prompt runs in batches of up to <see cref="MaxBatch"/> tokens through the tiled matrix-matrix kernels;
+/// generation is the 1-token case through the matrix-vector kernels.
+/// Buffers, all [batch, width]: x and xb [B, dim], q and att [B, qDim], k and v [B, kvDim], gate and up [B, ffn];
+/// the KV cache, f16, per layer K and V [contextLength, kvDim]. For n tokens q, k and v lie one after the other in
+/// one buffer, as do gate and up, so that for one token a stacked matrix (<see cref="MatrixStack"/>) writes them all.
+/// </summary>
+internal sealed class GpuContext : IInferenceContext
+{
+    public const int MaxBatch = 512;
+
+    private readonly GpuBackend _b;
+    private readonly ModelConfig _c;
+    private readonly OperatorKernels _ops;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _ids;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _x, _xb, _qkv, _att, _gateUp, _logits;
+    private readonly MemoryBuffer1D<ushort, Stride1D.Dense> _keys, _values;
+    private readonly QuantizedActivations _quantized;
+    private readonly List<IDisposable> _buffers = [];
+
+    public GpuContext(GpuBackend backend, int contextLength)
+    {
+        _b = backend;
+        _c = backend.Model.Config;
+        _ops = backend.Operators;
+        ContextLength = contextLength;
+        var a = backend.Accelerator;
+        a.Bind();
+        try
+        {
+            MemoryBuffer1D<T, Stride1D.Dense> Buffer<T>(long length) where T : unmanaged
+            {
+                var b = a.Allocate1D<T>(Math.Max(1, length));
+                _buffers.Add(b);
+                return b;
+            }
+            _ids = Buffer<int>(MaxBatch);
+            _x = Buffer<float>(MaxBatch * (long)_c.EmbeddingLength);
+            _xb = Buffer<float>(MaxBatch * (long)_c.EmbeddingLength);
+            _qkv = Buffer<float>(MaxBatch * (long)(_c.QueryDim + 2 * _c.KvDim));
+            _att = Buffer<float>(MaxBatch * (long)_c.QueryDim);
+            _gateUp = Buffer<float>(MaxBatch * 2L * _c.FeedForwardLength);
+            _logits = Buffer<float>(_c.VocabSize);
+            _keys = Buffer<ushort>((long)_c.BlockCount * contextLength * _c.KvDim);
+            _values = Buffer<ushort>((long)_c.BlockCount * contextLength * _c.KvDim);
+            int maxCols = Math.Max(Math.Max(_c.EmbeddingLength, _c.QueryDim), _c.FeedForwardLength);
+            _quantized = new QuantizedActivations(a, MaxBatch, maxCols);
+            _buffers.Add(_quantized);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public int ContextLength { get; }
+
+    public long MemoryBytes => _buffers.Sum(b => b switch { MemoryBuffer m => m.LengthInBytes, QuantizedActivations q => q.ByteSize, _ => 0 });
+
+    public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
+    {
+        int last = Blocks(tokens, startPosition, null);
+        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
+        int dim = _c.EmbeddingLength;
+        _ops.RmsNorm(_x.View.SubView((long)last * dim, dim), _b.OutputNorm.View, _xb.View, 1, dim, _c.RmsEpsilon);
+        Project(_xb.View, dim, 1, (_b.Output, _logits.View, false));
+        _logits.View.SubView(0, _c.VocabSize).CopyToCPU(ref MemoryMarshal.GetReference(logits), _c.VocabSize);
+    }
+
+    public void EvaluateHiddenStates(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates)
+    {
+        int dim = _c.EmbeddingLength;
+        if (hiddenStates.Length < (long)tokens.Length * dim)
+            throw new ArgumentException($"The buffer holds {hiddenStates.Length} values; {tokens.Length} tokens of {dim} need more.", nameof(hiddenStates));
+        Blocks(tokens, startPosition, hiddenStates);
+    }
+
+    /// <summary>
+    /// Checks the tokens, then runs the blocks over them in batches; with <paramref name="hiddenStates"/>, each
+    /// batch's final-normed states are copied there. Returns the index of the last token in the last batch.
+    /// </summary>
+    private int Blocks(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates)
+    {
+        if (tokens.IsEmpty) throw new ArgumentException("No tokens to evaluate.", nameof(tokens));
+        if (startPosition < 0 || startPosition + tokens.Length > ContextLength)
+            throw new ContextLengthExceededException(startPosition + tokens.Length, ContextLength);
+        foreach (int id in tokens)
+            if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
+
+        _b.Accelerator.Bind();
+        int n = 0, dim = _c.EmbeddingLength;
+        for (int done = 0; done < tokens.Length; done += MaxBatch)
+        {
+            n = Math.Min(MaxBatch, tokens.Length - done);
+            Forward(tokens.Slice(done, n), startPosition + done);
+            if (hiddenStates.IsEmpty) continue;
+            _ops.RmsNorm(_x.View, _b.OutputNorm.View, _xb.View, n, dim, _c.RmsEpsilon);
+            _xb.View.SubView(0, (long)n * dim).CopyToCPU(ref MemoryMarshal.GetReference(hiddenStates.Slice(done * dim)), (long)n * dim);
+        }
+        return n - 1;
+    }
+
+    private void Forward(ReadOnlySpan<int> tokens, int pos)
+    {
+        int n = tokens.Length, dim = _c.EmbeddingLength, qDim = _c.QueryDim, kvDim = _c.KvDim, ffn = _c.FeedForwardLength;
+        long cache = (long)ContextLength * kvDim;
+        _ids.View.SubView(0, n).CopyFromCPU(ref MemoryMarshal.GetReference(tokens), n);
+        ArrayView<float> x = _x.View, xb = _xb.View, att = _att.View;
+        ArrayView<float> q = _qkv.View.SubView(0, (long)n * qDim), k = _qkv.View.SubView((long)n * qDim, (long)n * kvDim);
+        ArrayView<float> v = _qkv.View.SubView((long)n * (qDim + kvDim), (long)n * kvDim);
+        ArrayView<float> gate = _gateUp.View.SubView(0, (long)n * ffn), up = _gateUp.View.SubView((long)n * ffn, (long)n * ffn);
+        _b.TokenEmbedding.Kernels.Gather(_b.TokenEmbedding, _ids.View, x, n);
+
+        for (int l = 0; l < _b.Layers.Count; l++)
+        {
+            GpuLayer L = _b.Layers[l];
+            ArrayView<ushort> keys = _keys.View.SubView(l * cache, cache), values = _values.View.SubView(l * cache, cache);
+            // Attention: xb = norm(x); q, k, v = W xb (+ b); rotate q, k; cache k, v; att = attention; x += Wo att.
+            _ops.RmsNorm(x, L.AttnNorm.View, xb, n, dim, _c.RmsEpsilon);
+            Project(xb, dim, n, L.Qkv, _qkv.View, q, k, v);
+            if (L.Bq is not null) _ops.BiasAdd(q, L.Bq.View, n, qDim);
+            if (L.Bk is not null) _ops.BiasAdd(k, L.Bk.View, n, kvDim);
+            if (L.Bv is not null) _ops.BiasAdd(v, L.Bv.View, n, kvDim);
+            _ops.Rope(q, k, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pos, _c.Rope.Dimensions, _c.Rope.FreqBase, _c.Rope.Style == RopeStyle.Neox);
+            _ops.KvStore(k, v, keys, values, pos, n, kvDim);
+            _ops.Attention(q, keys, values, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim);
+            Project(att, qDim, n, (L.Wo, x, true));
+
+            // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x).
+            _ops.RmsNorm(x, L.FfnNorm.View, xb, n, dim, _c.RmsEpsilon);
+            Project(xb, dim, n, L.GateUp, _gateUp.View, gate, up);
+            _ops.SwiGlu(gate, up, n * ffn);
+            Project(gate, ffn, n, (L.Down, x, true));
+        }
+    }
+
+    /// <summary>
+    /// The products of x with a stack's parts into <paramref name="outputs"/> (one per part): for one token by
+    /// stack, each stack writing its rows side by side in <paramref name="joined"/> (where the outputs lie one after
+    /// the other), for a batch part by part.
+    /// </summary>
+    private void Project(ArrayView<float> x, int cols, int tokens, MatrixStack stack, ArrayView<float> joined, params ArrayView<float>[] outputs)
+    {
+        if (tokens == 1)
+        {
+            long row = 0;
+            var products = new (DeviceMatrix, ArrayView<float>, bool)[stack.Stacks.Count];
+            for (int i = 0; i < products.Length; i++)
+            {
+                products[i] = (stack.Stacks[i], joined.SubView(row, stack.Stacks[i].Rows), false);
+                row += stack.Stacks[i].Rows;
+            }
+            Project(x, cols, 1, products);
+        }
+        else
+        {
+            Project(x, cols, tokens, stack.Parts.Select((p, i) => (p, outputs[i], false)).ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Products of one input x [tokens, cols] with several matrices: x is quantized once for each activation format
+    /// the matrices need (in the order they come), then each product runs.
+    /// </summary>
+    private void Project(ArrayView<float> x, int cols, int tokens, params (DeviceMatrix W, ArrayView<float> Y, bool Accumulate)[] products)
+    {
+        int quantizedAs = -1;
+        foreach (var (w, y, accumulate) in products)
+        {
+            int blockUnits = w.Kernels.ActivationBlockUnits;
+            if (blockUnits != 0 && blockUnits != quantizedAs)
+            {
+                _ops.Quantize(x, cols, tokens, blockUnits, _quantized);
+                quantizedAs = blockUnits;
+            }
+            w.Kernels.Multiply(w, x, _quantized, y, tokens, accumulate, tokens == 1 && _b.MatrixVectorKernels);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in _buffers) b.Dispose();
+        _buffers.Clear();
+    }
+}

@@ -1,0 +1,28 @@
+using ILGPU;
+
+namespace LlamaPS.Engine.Gpu.Kernels;
+
+/// <summary>y[t, :] = x[t, :] / sqrt(mean(x[t, :]^2) + eps) * weight, one group a row of n values.</summary>
+public static class RmsNormKernel
+{
+    public static void Run(ArrayView<float> x, ArrayView<float> weight, ArrayView<float> y, int n, float eps)
+    {
+        var partial = SharedMemory.Allocate<float>(GroupSum.Size);
+        int tid = Group.IdxX;
+        long row = (long)Grid.IdxX * n;
+        // Four loads in flight a thread, not one: a row is read by one group, so its latency is the kernel's.
+        float sum = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i0 = tid;
+        for (; i0 + 3 * GroupSum.Size < n; i0 += 4 * GroupSum.Size)
+        {
+            float a = x[row + i0], b = x[row + i0 + GroupSum.Size], c = x[row + i0 + 2 * GroupSum.Size], d = x[row + i0 + 3 * GroupSum.Size];
+            sum += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
+        }
+        for (; i0 < n; i0 += GroupSum.Size) sum += x[row + i0] * x[row + i0];
+        sum += s1 + s2 + s3;
+        partial[tid] = sum;
+        GroupSum.Sum(partial, 1);
+        float scale = 1f / MathF.Sqrt(partial[0] / n + eps);
+        for (int i = tid; i < n; i += GroupSum.Size) y[row + i] = x[row + i] * scale * weight[i];
+    }
+}

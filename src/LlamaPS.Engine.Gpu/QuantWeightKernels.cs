@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using ILGPU;
+using ILGPU.Runtime;
+using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Gpu.Formats;
+using LlamaPS.Engine.Gpu.Kernels;
+
+namespace LlamaPS.Engine.Gpu;
+
+/// <summary>The kernels and the repacking of one quantized type, <typeparamref name="TFormat"/>.</summary>
+internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationBlockUnits) : WeightKernels
+    where TFormat : struct, IQuantFormat
+{
+    private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>? _gemv;
+    private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>? _gemm;
+    private Action<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? _gather;
+
+    private static readonly int RowsPerGroup = QuantGemvKernel.RowsPerGroup(default(TFormat).StoredWords);
+
+    public override GgmlType Type => type;
+    public override int ActivationBlockUnits => activationBlockUnits;
+
+    public override void Compile(Accelerator accelerator)
+    {
+        _gemv = accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(QuantGemvKernel.Run<TFormat>);
+        _gemm = accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat>);
+        _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(QuantEmbeddingKernel.Run<TFormat>);
+    }
+
+    public override unsafe DeviceMatrix Upload(Accelerator accelerator, string name, IReadOnlyList<(nint Data, int Rows)> parts, int cols)
+    {
+        var format = default(TFormat);
+        int units = cols / 32, wordsPerUnit = format.StoredWords, scalesPerUnit = format.ScalesPerUnit;
+        int rows = parts.Sum(p => p.Rows);
+        long rowBytes = GgmlTypeTraits.RowBytes(type, cols);
+        var words = new uint[(long)rows * units * wordsPerUnit];
+        var scales = new float[(long)rows * units * scalesPerUnit];
+        int first = 0;
+        foreach (var (data, count) in parts)
+        {
+            int offset = first;
+            Parallel.For(0, count, r =>
+            {
+                var row = new ReadOnlySpan<byte>((byte*)data + r * rowBytes, checked((int)rowBytes));
+                Span<uint> w = stackalloc uint[8];
+                Span<float> s = stackalloc float[2];
+                var f = default(TFormat);
+                long at = offset + r;
+                for (int u = 0; u < units; u++)
+                {
+                    f.Pack(row, u, w, s);
+                    for (int j = 0; j < wordsPerUnit; j++) words[(at * wordsPerUnit + j) * units + u] = w[j];
+                    for (int j = 0; j < scalesPerUnit; j++) scales[(at * scalesPerUnit + j) * units + u] = s[j];
+                }
+            });
+            first += count;
+        }
+        var wordBuffer = accelerator.Allocate1D(words);
+        try
+        {
+            var scaleBuffer = accelerator.Allocate1D(scales);
+            return new DeviceMatrix(name, this, rows, cols, units * wordsPerUnit, units * scalesPerUnit, wordBuffer.View, scaleBuffer.View, wordBuffer, scaleBuffer);
+        }
+        catch
+        {
+            wordBuffer.Dispose();
+            throw;
+        }
+    }
+
+    public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
+    {
+        if (vectorKernel)
+            _gemv!(new KernelConfig((w.Rows + RowsPerGroup - 1) / RowsPerGroup, GroupSum.Size),
+                w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
+        else
+            _gemm!(new KernelConfig(new Index2D((w.Rows + QuantGemmKernel.TileRows - 1) / QuantGemmKernel.TileRows, (tokens + QuantGemmKernel.TileTokens - 1) / QuantGemmKernel.TileTokens), new Index2D(GroupSum.Size, 1)),
+                w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, tokens, accumulate ? 1 : 0);
+    }
+
+    public override void Gather(DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens) =>
+        _gather!(tokens * w.Units, w.Words, w.Scales, ids, x, w.Units);
+}

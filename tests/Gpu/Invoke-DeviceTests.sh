@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The GPU tests and benchmark on the device machine (CUDA and OpenCL), in two halves.
+#
+#   tests/Gpu/Invoke-DeviceTests.sh publish [CHECKOUT]
+#     Here: publishes the GPU test program self-contained (the device machine has no .NET) and packs it with the
+#     shared models and golden runs the device tests read into CHECKOUT/.device-carry/tests.tar.xz, beside this
+#     script (CHECKOUT defaults to the checkout the device tool sends, /work/main; .git/info/exclude ignores the
+#     folder there). Not a single-file program: xunit's runner needs its assembly on disk, and xz packs the
+#     runtime smaller anyway. Then call the device tool's run with carry [".device-carry"] and the printed command.
+#
+#   bash .device-carry/Invoke-DeviceTests.sh device [BENCHMARKS...]
+#     There: the CUDA and OpenCL kernel, golden and greedy-text tests (a missing device fails them), then the CUDA
+#     benchmark on synthetic models written there (default: TinyLlama-1.1B and Llama-2-7B shapes, Q4_0, Q8_0 and
+#     Q4_K_M). Logs go to $OUT.
+set -euo pipefail
+
+# The carry limit is 64 MiB and the packed program takes 37: stories260K, the quantized models (every quantized
+# kernel, both architectures) and F16 fit; BF16 and F32 are checked there by the kernel tests only.
+MODELS="stories260K synth-llama-f16 synth-llama-q8_0 synth-qwen2-q8_0 synth-llama-q4_0 synth-llama-q6_k synth-llama-q4_k_m synth-qwen2-q4_k_m"
+
+case "${1:-}" in
+publish)
+    root="$(cd "$(dirname "$0")/../.." && pwd)"
+    checkout="${2:-/work/main}"
+    carry="$checkout/.device-carry"
+    grep -qxF '/.device-carry/' "$checkout/.git/info/exclude" 2>/dev/null || echo '/.device-carry/' >> "$checkout/.git/info/exclude"
+    stage="$(mktemp -d)"
+    rm -rf "$carry" && mkdir -p "$carry" "$stage/shared/models" "$stage/shared/golden"
+    dotnet publish "$root/tests/LlamaPS.Engine.Gpu.Tests" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$stage/bin"
+    for m in $MODELS; do
+        cp "$root/../shared/models/$m.gguf" "$stage/shared/models/"
+        cp "$root/../shared/golden/$m".p[12].* "$stage/shared/golden/"
+    done
+    tar -cJf "$carry/tests.tar.xz" -C "$stage" .
+    rm -rf "$stage"
+    cp "$0" "$carry/Invoke-DeviceTests.sh"
+    du -sh "$carry"
+    echo "run: carry [\".device-carry\"], command: bash .device-carry/Invoke-DeviceTests.sh device"
+    ;;
+device)
+    shift
+    here="$(mktemp -d)"
+    tar -xJf "$(dirname "$0")/tests.tar.xz" -C "$here"
+    out="${OUT:-$here/out}"
+    mkdir -p "$out"
+    export LLAMAPS_SHARED="$here/shared" LLAMAPS_REQUIRE_GPU=cuda,opencl DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+    export LLAMAPS_GOLDEN_MODELS="${MODELS// /,}"
+    nvidia-smi -L || true
+    (command -v clinfo >/dev/null && clinfo -l) || true
+    status=0
+    "$here/bin/LlamaPS.Engine.Gpu.Tests" -parallel none -class '*Cuda*' -class '*OpenCl*' 2>&1 | tee "$out/tests.log" | grep -E '\[FAIL\]|Total:|GreedyStory|error' || status=1
+    grep -q 'Failed: 0' "$out/tests.log" || status=1
+    # The benchmark on CUDA only: the table is the H200's (PoCL runs OpenCL on the host's cores).
+    "$here/bin/LlamaPS.Engine.Gpu.Tests" benchmark cuda /tmp/llamaps-bench "$@" 2>&1 | tee "$out/benchmark-cuda.log" || status=1
+    exit $status
+    ;;
+profile)
+    # Kernel times from Nsight Compute for one prompt (pp512) and 2 generated tokens of SHAPE:MIX (default
+    # TinyLlama-1.1B:Q4_0), after the benchmark has run warm-up passes; run after `device`, which writes the model.
+    model="${2:-TinyLlama-1.1B:Q4_0}"
+    here="$(mktemp -d)"
+    tar -xJf "$(dirname "$0")/tests.tar.xz" -C "$here"
+    out="${OUT:-$here/out}"
+    mkdir -p "$out"
+    export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+    layers=$(case "$model" in TinyLlama*) echo 22;; *) echo 32;; esac)
+    per_pass=$((layers * 14 + 4))
+    for phase in pp tg; do
+        if [ $phase = pp ]; then skip=$per_pass; count=$per_pass; else skip=$((per_pass * 4 + per_pass * 10)); count=$((per_pass * 2)); fi
+        ncu --clock-control none --launch-skip $skip --launch-count $count --metrics gpu__time_duration.sum --print-summary per-kernel \
+            "$here/bin/LlamaPS.Engine.Gpu.Tests" benchmark cuda /tmp/llamaps-bench "$model" > "$out/profile-$phase.log" 2>&1 || true
+        grep -E '^  [A-Za-z_].*\(|gpu__time_duration.sum|Invocations' "$out/profile-$phase.log" | head -80
+    done
+    ;;
+*)
+    echo "usage: $0 publish [CHECKOUT] | device [SHAPE:MIX ...] | profile [SHAPE:MIX]" >&2
+    exit 2
+    ;;
+esac
