@@ -41,19 +41,25 @@ public static unsafe class GpuKernelBenchmark
         using var quantized = new QuantizedActivations(acc, batch, cols);
         try
         {
-            double Seconds(int tokens, bool vector, int repeats)
+            // Seconds a product takes: one untimed run (JIT, caches), one timed, then as many more as fill about
+            // a quarter of a second, so a slow device (PoCL on the host's cores) does not take minutes.
+            double Seconds(int tokens, bool vector)
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (kernels.ActivationBlockUnits != 0) ops.Quantize(x.View, cols, tokens, kernels.ActivationBlockUnits, quantized);
-                kernels.Multiply(w, x.View, quantized, y.View, tokens, false, vector); // warm-up: JIT, caches
-                acc.Synchronize();
-                var clock = Stopwatch.StartNew();
-                for (int r = 0; r < repeats; r++) kernels.Multiply(w, x.View, quantized, y.View, tokens, false, vector);
-                acc.Synchronize();
-                return clock.Elapsed.TotalSeconds / repeats;
+                double Run(int repeats)
+                {
+                    var clock = Stopwatch.StartNew();
+                    for (int r = 0; r < repeats; r++) kernels.Multiply(w, x.View, quantized, y.View, tokens, false, vector);
+                    acc.Synchronize();
+                    return clock.Elapsed.TotalSeconds / repeats;
+                }
+                Run(1);
+                double once = Run(1);
+                return Run((int)Math.Clamp(0.25 / once, 1, 500));
             }
-            double gemv = Seconds(1, vector: !cpu, repeats: cpu ? 3 : 200);
-            double gemm = Seconds(batch, vector: false, repeats: cpu ? 2 : 20);
+            double gemv = Seconds(1, vector: !cpu);
+            double gemm = Seconds(batch, vector: false);
             return (w.ByteSize / gemv / 1e9, 2.0 * rows * cols * batch / gemm / 1e9);
         }
         finally

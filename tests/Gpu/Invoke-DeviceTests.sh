@@ -8,6 +8,13 @@
 #     folder there). Not a single-file program: xunit's runner needs its assembly on disk, and xz packs the
 #     runtime smaller anyway. Then call the device tool's run with carry [".device-carry"] and the printed command.
 #
+#   tests/Gpu/Invoke-DeviceTests.sh module [CHECKOUT]
+#     Here: publishes a PowerShell host (tests/Gpu/DeviceHost) self-contained and packs it with the built module
+#     (run `dotnet build -c Release` first), tests/Gpu/DeviceDemo.ps1 and stories260K into CHECKOUT/.device-carry/.
+#   bash .device-carry/Invoke-DeviceTests.sh demo
+#     There: runs DeviceDemo.ps1 through the cmdlets: Get-LlamaDevice (-Benchmark), greedy text per device,
+#     Measure-LlamaModel on CUDA. Output goes to $OUT/demo.log.
+#
 #   bash .device-carry/Invoke-DeviceTests.sh device [BENCHMARKS...]
 #     There: the CUDA and OpenCL kernel, golden and greedy-text tests (a missing device fails them), then the CUDA
 #     benchmark on synthetic models written there (default: TinyLlama-1.1B and Llama-2-7B shapes, Q4_0, Q8_0 and
@@ -36,6 +43,31 @@ publish)
     cp "$0" "$carry/Invoke-DeviceTests.sh"
     du -sh "$carry"
     echo "run: carry [\".device-carry\"], command: bash .device-carry/Invoke-DeviceTests.sh device"
+    ;;
+module)
+    root="$(cd "$(dirname "$0")/../.." && pwd)"
+    checkout="${2:-/work/main}"
+    carry="$checkout/.device-carry"
+    grep -qxF '/.device-carry/' "$checkout/.git/info/exclude" 2>/dev/null || echo '/.device-carry/' >> "$checkout/.git/info/exclude"
+    stage="$(mktemp -d)"
+    rm -rf "$carry" && mkdir -p "$carry" "$stage/module" "$stage/shared/models"
+    dotnet publish "$root/tests/Gpu/DeviceHost" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$stage/host"
+    cp -r "$root/LlamaPS.psd1" "$root/bin" "$root/module" "$stage/module/"
+    cp "$root/tests/Gpu/DeviceDemo.ps1" "$stage/"
+    cp "$root/../shared/models/stories260K.gguf" "$stage/shared/models/"
+    tar -cJf "$carry/module.tar.xz" -C "$stage" .
+    rm -rf "$stage"
+    cp "$0" "$carry/Invoke-DeviceTests.sh"
+    du -sh "$carry"
+    echo "run: carry [\".device-carry\"], command: bash .device-carry/Invoke-DeviceTests.sh demo"
+    ;;
+demo)
+    here="$(mktemp -d)"
+    tar -xJf "$(dirname "$0")/module.tar.xz" -C "$here"
+    out="${OUT:-$here/out}"
+    mkdir -p "$out"
+    export LLAMAPS_MODULE="$here/module" LLAMAPS_SHARED="$here/shared" DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+    "$here/host/LlamaPS.DeviceHost" "$here/DeviceDemo.ps1" 2>&1 | tee "$out/demo.log"
     ;;
 device)
     shift
@@ -73,7 +105,7 @@ profile)
     done
     ;;
 *)
-    echo "usage: $0 publish [CHECKOUT] | device [SHAPE:MIX ...] | profile [SHAPE:MIX]" >&2
+    echo "usage: $0 publish [CHECKOUT] | module [CHECKOUT] | device [SHAPE:MIX ...] | demo | profile [SHAPE:MIX]" >&2
     exit 2
     ;;
 esac
