@@ -8,8 +8,7 @@ if (args.Length != 1)
     Console.Error.WriteLine("usage: LlamaPS.DeviceHost SCRIPT.ps1");
     return 2;
 }
-var state = InitialSessionState.CreateDefault2();
-state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+var state = InitialSessionState.CreateDefault();
 using var ps = PowerShell.Create(state);
 ps.Streams.Verbose.DataAdded += (_, e) => Console.WriteLine($"VERBOSE: {ps.Streams.Verbose[e.Index].Message}");
 ps.Streams.Warning.DataAdded += (_, e) => Console.WriteLine($"WARNING: {ps.Streams.Warning[e.Index].Message}");
