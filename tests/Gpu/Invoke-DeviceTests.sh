@@ -25,41 +25,45 @@ set -euo pipefail
 # kernel, both architectures) and F16 fit; BF16 and F32 are checked there by the kernel tests only.
 MODELS="stories260K synth-llama-f16 synth-llama-q8_0 synth-qwen2-q8_0 synth-llama-q4_0 synth-llama-q6_k synth-llama-q4_k_m synth-qwen2-q4_k_m"
 
-case "${1:-}" in
-publish)
+# Here: an empty CHECKOUT/.device-carry (CHECKOUT: $1, default /work/main, the checkout the device tool sends, whose
+# .git/info/exclude then ignores the folder) and a staging folder; sets root, carry and stage.
+begin_carry() {
     root="$(cd "$(dirname "$0")/../.." && pwd)"
-    checkout="${2:-/work/main}"
+    local checkout="${1:-/work/main}"
     carry="$checkout/.device-carry"
     grep -qxF '/.device-carry/' "$checkout/.git/info/exclude" 2>/dev/null || echo '/.device-carry/' >> "$checkout/.git/info/exclude"
     stage="$(mktemp -d)"
-    rm -rf "$carry" && mkdir -p "$carry" "$stage/shared/models" "$stage/shared/golden"
+    rm -rf "$carry" && mkdir -p "$carry"
+}
+
+# Here: packs the staging folder as .device-carry/NAME.tar.xz beside this script and says how to run VERB there.
+end_carry() {
+    tar -cJf "$carry/$1.tar.xz" -C "$stage" .
+    rm -rf "$stage"
+    cp "$0" "$carry/Invoke-DeviceTests.sh"
+    du -sh "$carry"
+    echo "run: carry [\".device-carry\"], command: bash .device-carry/Invoke-DeviceTests.sh $2"
+}
+
+case "${1:-}" in
+publish)
+    begin_carry "${2:-}"
+    mkdir -p "$stage/shared/models" "$stage/shared/golden"
     dotnet publish "$root/tests/LlamaPS.Engine.Gpu.Tests" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$stage/bin"
     for m in $MODELS; do
         cp "$root/../shared/models/$m.gguf" "$stage/shared/models/"
         cp "$root/../shared/golden/$m".p[12].* "$stage/shared/golden/"
     done
-    tar -cJf "$carry/tests.tar.xz" -C "$stage" .
-    rm -rf "$stage"
-    cp "$0" "$carry/Invoke-DeviceTests.sh"
-    du -sh "$carry"
-    echo "run: carry [\".device-carry\"], command: bash .device-carry/Invoke-DeviceTests.sh device"
+    end_carry tests device
     ;;
 module)
-    root="$(cd "$(dirname "$0")/../.." && pwd)"
-    checkout="${2:-/work/main}"
-    carry="$checkout/.device-carry"
-    grep -qxF '/.device-carry/' "$checkout/.git/info/exclude" 2>/dev/null || echo '/.device-carry/' >> "$checkout/.git/info/exclude"
-    stage="$(mktemp -d)"
-    rm -rf "$carry" && mkdir -p "$carry" "$stage/module" "$stage/shared/models"
+    begin_carry "${2:-}"
+    mkdir -p "$stage/module" "$stage/shared/models"
     dotnet publish "$root/tests/Gpu/DeviceHost" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$stage/host"
     cp -r "$root/LlamaPS.psd1" "$root/bin" "$root/module" "$stage/module/"
     cp "$root/tests/Gpu/DeviceDemo.ps1" "$stage/"
     cp "$root/../shared/models/stories260K.gguf" "$stage/shared/models/"
-    tar -cJf "$carry/module.tar.xz" -C "$stage" .
-    rm -rf "$stage"
-    cp "$0" "$carry/Invoke-DeviceTests.sh"
-    du -sh "$carry"
-    echo "run: carry [\".device-carry\"], command: bash .device-carry/Invoke-DeviceTests.sh demo"
+    end_carry module demo
     ;;
 demo)
     here="$(mktemp -d)"
