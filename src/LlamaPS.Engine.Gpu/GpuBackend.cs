@@ -13,22 +13,31 @@ namespace LlamaPS.Engine.Gpu;
 /// device memory, and the kernels for its types. Kernels compile (JIT) on a background thread while the weights
 /// are repacked and uploaded; <see cref="KernelCompileTime"/> says how long that took. The accelerator belongs to
 /// the caller and must outlive the backend. Loading checks every tensor type and the shape limits of the kernels up
-/// front, so a model the device cannot run fails the load, naming what it cannot do.
+/// front, so a model the device cannot run fails the load, naming what it cannot do. In a model split with the CPU
+/// engine (<see cref="IOffloadBackend"/>) it holds the blocks from <see cref="FirstLayer"/> on and the output only.
 /// </summary>
-public sealed unsafe class GpuBackend : IInferenceBackend
+public sealed unsafe class GpuBackend : IInferenceBackend, IOffloadBackend
 {
     private readonly List<IDisposable> _owned = [];
 
-    public GpuBackend(GgufModel model, Accelerator accelerator)
+    public GpuBackend(GgufModel model, Accelerator accelerator) : this(model, accelerator, 0)
     {
+    }
+
+    /// <summary>Blocks <paramref name="firstLayer"/>.. and the output; from 0, the whole model with its token embedding.</summary>
+    public GpuBackend(GgufModel model, Accelerator accelerator, int firstLayer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstLayer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(firstLayer, model.Config.BlockCount);
         Model = model;
         Accelerator = accelerator;
+        FirstLayer = firstLayer;
         var c = model.Config;
         CheckDevice(accelerator);
         CheckShape(model, c);
         var t = model.Tensors;
         var kernels = new Dictionary<GgmlType, WeightKernels>();
-        foreach (var tensor in t.All().Where(x => x.Dimensions.Count == 2))
+        foreach (var tensor in Held(t, firstLayer).Where(x => x.Dimensions.Count == 2))
         {
             if (kernels.ContainsKey(tensor.Type)) continue;
             kernels[tensor.Type] = WeightKernels.Create(tensor.Type) ?? throw new UnsupportedModelException(model.File.Path, UnsupportedFeature.TensorType, tensor.Type.ToString(),
@@ -87,10 +96,10 @@ public sealed unsafe class GpuBackend : IInferenceBackend
                 b.View.CopyFromCPU(ref *(float*)model.File.GetDataPointer(info), info.ElementCount);
                 return b;
             }
-            TokenEmbedding = Matrix(TensorRows.Whole(t.TokenEmbedding));
-            Output = ReferenceEquals(t.Output, t.TokenEmbedding) ? TokenEmbedding : Matrix(TensorRows.Whole(t.Output));
+            TokenEmbedding = firstLayer == 0 ? Matrix(TensorRows.Whole(t.TokenEmbedding)) : null;
+            Output = TokenEmbedding is not null && ReferenceEquals(t.Output, t.TokenEmbedding) ? TokenEmbedding : Matrix(TensorRows.Whole(t.Output));
             OutputNorm = Vector(t.OutputNorm)!;
-            Layers = t.Layers.Select(l => new GpuLayer(
+            Layers = t.Layers.Skip(firstLayer).Select(l => new GpuLayer(
                 Stack(l.Wq, l.Wk, l.Wv), Matrix(l.Wo), Stack(l.Gate, l.Up), Matrix(l.Down),
                 Vector(l.AttnNorm)!, Vector(l.FfnNorm)!, Vector(l.Bq), Vector(l.Bk), Vector(l.Bv))).ToArray();
             accelerator.Synchronize();
@@ -108,10 +117,13 @@ public sealed unsafe class GpuBackend : IInferenceBackend
     internal GgufModel Model { get; }
     public Accelerator Accelerator { get; }
     internal OperatorKernels Operators { get; }
-    internal DeviceMatrix TokenEmbedding { get; } = null!; // [vocab, dim]
+    internal DeviceMatrix? TokenEmbedding { get; }         // [vocab, dim]; null when the CPU holds it (FirstLayer > 0)
     internal DeviceMatrix Output { get; } = null!;         // [vocab, dim]
     internal MemoryBuffer1D<float, Stride1D.Dense> OutputNorm { get; } = null!; // [dim]
-    internal IReadOnlyList<GpuLayer> Layers { get; } = [];
+    internal IReadOnlyList<GpuLayer> Layers { get; } = []; // blocks FirstLayer..
+
+    /// <summary>The first block held; 0 for the whole model.</summary>
+    public int FirstLayer { get; }
 
     /// <summary>
     /// Whether one token's products take the matrix-vector kernels. Not on ILGPU's CPU accelerator, where each group
@@ -131,7 +143,19 @@ public sealed unsafe class GpuBackend : IInferenceBackend
 
     public string Description => $"{Accelerator.AcceleratorType} {Accelerator.Name} (ILGPU)";
 
-    public IInferenceContext CreateContext(int contextLength) => new GpuContext(this, contextLength);
+    /// <summary>A context that starts from token ids; only for the whole model (<see cref="FirstLayer"/> 0).</summary>
+    public IInferenceContext CreateContext(int contextLength)
+    {
+        if (FirstLayer != 0)
+            throw new InvalidOperationException($"This backend holds blocks {FirstLayer}.. only; their input comes from the CPU engine's blocks (IOffloadBackend), not from token ids.");
+        return new GpuContext(this, contextLength);
+    }
+
+    IOffloadContext IOffloadBackend.CreateContext(int contextLength) => new GpuContext(this, contextLength);
+
+    /// <summary>The tensors a backend from block <paramref name="firstLayer"/> on holds: the token embedding only from 0.</summary>
+    private static IEnumerable<GgufTensorInfo> Held(ModelTensors t, int firstLayer) =>
+        (firstLayer == 0 ? t.All() : new[] { t.OutputNorm, t.Output }.Concat(t.Layers.Skip(firstLayer).SelectMany(l => l.All()))).Distinct();
 
     /// <summary>The devices the kernels cannot run on, and why; none for a usable one.</summary>
     public static string? Unusable(Device device)
@@ -189,14 +213,17 @@ public sealed unsafe class GpuBackend : IInferenceBackend
     }
 
     /// <summary>
-    /// Device memory the model needs with one context of <paramref name="contextLength"/> positions: the weights
-    /// (repacked layouts are within a few percent of GGUF's), the f16 KV cache and a batch's activations.
+    /// Device memory the model's last <paramref name="layers"/> blocks (all of them by default) need with one context
+    /// of <paramref name="contextLength"/> positions: their weights and the output's (repacked layouts are within a
+    /// few percent of GGUF's), the token embedding when every block is there, their f16 KV cache and a batch's
+    /// activations.
     /// </summary>
-    public static long EstimateBytes(GgufModel model, int contextLength)
+    public static long EstimateBytes(GgufModel model, int contextLength, int? layers = null)
     {
         ModelConfig c = model.Config;
-        long weights = model.Tensors.All().Sum(t => GgmlTypeTraits.RowBytes(t.Type, t.RowLength) * t.RowCount);
-        long kvCache = 2L * 2 * c.BlockCount * contextLength * c.KvDim;
+        int offloaded = layers ?? c.BlockCount;
+        long weights = Held(model.Tensors, c.BlockCount - offloaded).Sum(t => GgmlTypeTraits.RowBytes(t.Type, t.RowLength) * t.RowCount);
+        long kvCache = 2L * 2 * offloaded * contextLength * c.KvDim;
         long activations = 4L * GpuContext.MaxBatch * (2 * c.EmbeddingLength + 2 * c.QueryDim + 2 * c.KvDim + 2 * c.FeedForwardLength) + 4L * c.VocabSize;
         return weights + kvCache + activations;
     }

@@ -14,8 +14,10 @@ namespace LlamaPS.Engine.Gpu;
 /// Buffers, all [batch, width]: x and xb [B, dim], q and att [B, qDim], k and v [B, kvDim], gate and up [B, ffn];
 /// the KV cache, f16, per layer K and V [contextLength, kvDim]. For n tokens q, k and v lie one after the other in
 /// one buffer, as do gate and up, so that for one token a stacked matrix (<see cref="MatrixStack"/>) writes them all.
+/// A backend holding the last blocks only (<see cref="IOffloadContext"/>) starts from hidden states uploaded from the
+/// host instead of token ids, and caches its own blocks only.
 /// </summary>
-internal sealed class GpuContext : IInferenceContext
+internal sealed class GpuContext : IInferenceContext, IOffloadContext
 {
     public const int MaxBatch = 512;
 
@@ -51,8 +53,8 @@ internal sealed class GpuContext : IInferenceContext
             _att = Buffer<float>(MaxBatch * (long)_c.QueryDim);
             _gateUp = Buffer<float>(MaxBatch * 2L * _c.FeedForwardLength);
             _logits = Buffer<float>(_c.VocabSize);
-            _keys = Buffer<ushort>((long)_c.BlockCount * contextLength * _c.KvDim);
-            _values = Buffer<ushort>((long)_c.BlockCount * contextLength * _c.KvDim);
+            _keys = Buffer<ushort>((long)backend.Layers.Count * contextLength * _c.KvDim);
+            _values = Buffer<ushort>((long)backend.Layers.Count * contextLength * _c.KvDim);
             int maxCols = Math.Max(Math.Max(_c.EmbeddingLength, _c.QueryDim), _c.FeedForwardLength);
             _quantized = new QuantizedActivations(a, MaxBatch, maxCols);
             _buffers.Add(_quantized);
@@ -68,42 +70,69 @@ internal sealed class GpuContext : IInferenceContext
 
     public long MemoryBytes => _buffers.Sum(b => b switch { MemoryBuffer m => m.LengthInBytes, QuantizedActivations q => q.ByteSize, _ => 0 });
 
-    public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
+    public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits) =>
+        Logits(Blocks(tokens, default, false, startPosition, default), logits);
+
+    public void Evaluate(ReadOnlySpan<float> states, int startPosition, Span<float> logits) =>
+        Logits(Blocks(default, states, true, startPosition, default), logits);
+
+    public void EvaluateHiddenStates(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates) =>
+        Blocks(tokens, default, false, startPosition, CheckedOutput(tokens.Length, hiddenStates));
+
+    public void EvaluateHiddenStates(ReadOnlySpan<float> states, int startPosition, Span<float> hiddenStates) =>
+        Blocks(default, states, true, startPosition, CheckedOutput(states.Length / _c.EmbeddingLength, hiddenStates));
+
+    private Span<float> CheckedOutput(int tokens, Span<float> hiddenStates)
     {
-        int last = Blocks(tokens, startPosition, null);
-        // Only the last token's logits are needed: norm it alone and project to the vocabulary.
+        int dim = _c.EmbeddingLength;
+        if (hiddenStates.Length < (long)tokens * dim)
+            throw new ArgumentException($"The buffer holds {hiddenStates.Length} values; {tokens} tokens of {dim} need more.", nameof(hiddenStates));
+        return hiddenStates;
+    }
+
+    /// <summary>The logits [vocab] of the token at row <paramref name="last"/> of x: normed alone and projected to the vocabulary.</summary>
+    private void Logits(int last, Span<float> logits)
+    {
         int dim = _c.EmbeddingLength;
         _ops.RmsNorm(_x.View.SubView((long)last * dim, dim), _b.OutputNorm.View, _xb.View, 1, dim, _c.RmsEpsilon);
         Project(_xb.View, dim, 1, (_b.Output, _logits.View, false));
         _logits.View.SubView(0, _c.VocabSize).CopyToCPU(ref MemoryMarshal.GetReference(logits), _c.VocabSize);
     }
 
-    public void EvaluateHiddenStates(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates)
+    /// <summary>
+    /// Checks the input, token ids or hidden states [n, dim] entering the backend's first block (the only input of a
+    /// backend holding the last blocks), then runs the blocks over it in batches; with <paramref name="hiddenStates"/>, each batch's
+    /// final-normed states are copied there. Returns the index of the last token in the last batch.
+    /// </summary>
+    private int Blocks(ReadOnlySpan<int> tokens, ReadOnlySpan<float> states, bool fromStates, int startPosition, Span<float> hiddenStates)
     {
         int dim = _c.EmbeddingLength;
-        if (hiddenStates.Length < (long)tokens.Length * dim)
-            throw new ArgumentException($"The buffer holds {hiddenStates.Length} values; {tokens.Length} tokens of {dim} need more.", nameof(hiddenStates));
-        Blocks(tokens, startPosition, hiddenStates);
-    }
-
-    /// <summary>
-    /// Checks the tokens, then runs the blocks over them in batches; with <paramref name="hiddenStates"/>, each
-    /// batch's final-normed states are copied there. Returns the index of the last token in the last batch.
-    /// </summary>
-    private int Blocks(ReadOnlySpan<int> tokens, int startPosition, Span<float> hiddenStates)
-    {
-        if (tokens.IsEmpty) throw new ArgumentException("No tokens to evaluate.", nameof(tokens));
-        if (startPosition < 0 || startPosition + tokens.Length > ContextLength)
-            throw new ContextLengthExceededException(startPosition + tokens.Length, ContextLength);
+        if (!fromStates && _b.TokenEmbedding is null)
+            throw new InvalidOperationException($"This context runs blocks {_b.FirstLayer}.. and takes hidden states, not token ids.");
+        if (fromStates && states.Length % dim != 0)
+            throw new ArgumentException($"Hidden states must be whole rows of {dim} floats; {states.Length} were given.", nameof(states));
+        int count = fromStates ? states.Length / dim : tokens.Length;
+        if (count == 0) throw new ArgumentException("No tokens to evaluate.", fromStates ? nameof(states) : nameof(tokens));
+        if (startPosition < 0 || startPosition + count > ContextLength)
+            throw new ContextLengthExceededException(startPosition + count, ContextLength);
         foreach (int id in tokens)
             if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
 
         _b.Accelerator.Bind();
-        int n = 0, dim = _c.EmbeddingLength;
-        for (int done = 0; done < tokens.Length; done += MaxBatch)
+        int n = 0;
+        for (int done = 0; done < count; done += MaxBatch)
         {
-            n = Math.Min(MaxBatch, tokens.Length - done);
-            Forward(tokens.Slice(done, n), startPosition + done);
+            n = Math.Min(MaxBatch, count - done);
+            if (fromStates)
+            {
+                _x.View.SubView(0, (long)n * dim).CopyFromCPU(ref MemoryMarshal.GetReference(states.Slice(done * dim)), (long)n * dim);
+            }
+            else
+            {
+                _ids.View.SubView(0, n).CopyFromCPU(ref MemoryMarshal.GetReference(tokens.Slice(done)), n);
+                _b.TokenEmbedding!.Kernels.Gather(_b.TokenEmbedding, _ids.View, _x.View, n);
+            }
+            Forward(n, startPosition + done);
             if (hiddenStates.IsEmpty) continue;
             _ops.RmsNorm(_x.View, _b.OutputNorm.View, _xb.View, n, dim, _c.RmsEpsilon);
             _xb.View.SubView(0, (long)n * dim).CopyToCPU(ref MemoryMarshal.GetReference(hiddenStates.Slice(done * dim)), (long)n * dim);
@@ -111,16 +140,15 @@ internal sealed class GpuContext : IInferenceContext
         return n - 1;
     }
 
-    private void Forward(ReadOnlySpan<int> tokens, int pos)
+    /// <summary>Runs the backend's blocks over the n tokens at positions pos.. whose residual stream [n, dim] is in x.</summary>
+    private void Forward(int n, int pos)
     {
-        int n = tokens.Length, dim = _c.EmbeddingLength, qDim = _c.QueryDim, kvDim = _c.KvDim, ffn = _c.FeedForwardLength;
+        int dim = _c.EmbeddingLength, qDim = _c.QueryDim, kvDim = _c.KvDim, ffn = _c.FeedForwardLength;
         long cache = (long)ContextLength * kvDim;
-        _ids.View.SubView(0, n).CopyFromCPU(ref MemoryMarshal.GetReference(tokens), n);
         ArrayView<float> x = _x.View, xb = _xb.View, att = _att.View;
         ArrayView<float> q = _qkv.View.SubView(0, (long)n * qDim), k = _qkv.View.SubView((long)n * qDim, (long)n * kvDim);
         ArrayView<float> v = _qkv.View.SubView((long)n * (qDim + kvDim), (long)n * kvDim);
         ArrayView<float> gate = _gateUp.View.SubView(0, (long)n * ffn), up = _gateUp.View.SubView((long)n * ffn, (long)n * ffn);
-        _b.TokenEmbedding.Kernels.Gather(_b.TokenEmbedding, _ids.View, x, n);
 
         for (int l = 0; l < _b.Layers.Count; l++)
         {

@@ -52,18 +52,30 @@ public sealed class GpuDevice : IModelDevice
     /// <summary>The accelerator, created on first use.</summary>
     public Accelerator Accelerator => _accelerator.Value;
 
-    public string? CannotRun(GgufModel model, int contextLength)
+    public string? CannotRun(GgufModel model)
     {
         if (UnusableReason is not null) return UnusableReason;
         if (GpuBackend.MissingFeature(model) is string feature) return $"the GPU backend does not run {feature} yet";
-        long needed = GpuBackend.EstimateBytes(model, contextLength);
-        // ILGPU's CPU accelerator lives in host memory, which Device.MemorySize does not describe.
-        if (Device is not CPUDevice && needed > MemoryBytes)
-            return $"the weights and a KV cache of {contextLength} positions need about {needed / (1 << 20)} MiB; it has {MemoryBytes / (1 << 20)} MiB";
         return null;
     }
 
+    public int LayersThatFit(GgufModel model, int contextLength)
+    {
+        int layers = model.Config.BlockCount;
+        // ILGPU's CPU accelerator lives in host memory, which Device.MemorySize does not describe.
+        if (Device is CPUDevice) return layers;
+        while (layers > 0 && GpuBackend.EstimateBytes(model, contextLength, layers) > MemoryBytes) layers--;
+        return layers;
+    }
+
     public IInferenceBackend CreateBackend(GgufModel model) => new GpuBackend(model, Accelerator);
+
+    public IOffloadBackend CreateOffload(GgufModel model, int layers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layers, model.Config.BlockCount);
+        return new GpuBackend(model, Accelerator, model.Config.BlockCount - layers);
+    }
 
     public override string ToString() => $"{Kind} {Name}";
 }

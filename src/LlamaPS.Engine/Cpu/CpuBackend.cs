@@ -7,12 +7,20 @@ namespace LlamaPS.Engine.Cpu;
 /// <summary>
 /// The model on the CPU: every weight matrix viewed in place in the memory-mapped file with the kernel for its type,
 /// and a worker pool shared by the model's contexts. Loading checks every tensor type up front, so an unsupported
-/// type fails the load (naming the tensor) instead of the first prompt.
+/// type fails the load (naming the tensor) instead of the first prompt. In a model split with a device it holds the
+/// first blocks only (<see cref="Layers"/>), whose output a <see cref="HybridContext"/> hands over.
 /// </summary>
 public sealed unsafe class CpuBackend : IInferenceBackend
 {
-    public CpuBackend(GgufModel model, int threads)
+    public CpuBackend(GgufModel model, int threads) : this(model, threads, model.Config.BlockCount)
     {
+    }
+
+    /// <summary>The token embedding and the first <paramref name="layers"/> blocks (all of them for the whole model).</summary>
+    public CpuBackend(GgufModel model, int threads, int layers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layers);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(layers, model.Config.BlockCount);
         Model = model;
         Pool = new WorkerPool(threads > 0 ? threads : Environment.ProcessorCount);
         try
@@ -21,7 +29,7 @@ public sealed unsafe class CpuBackend : IInferenceBackend
             TokenEmbedding = Matrix(TensorRows.Whole(t.TokenEmbedding));
             Output = Matrix(TensorRows.Whole(t.Output));
             OutputNorm = Vector(t.OutputNorm);
-            Layers = t.Layers.Select(l => new CpuLayer
+            Layers = t.Layers.Take(layers).Select(l => new CpuLayer
             {
                 Wq = Matrix(l.Wq), Wk = Matrix(l.Wk), Wv = Matrix(l.Wv), Wo = Matrix(l.Wo),
                 Gate = Matrix(l.Gate), Up = Matrix(l.Up), Down = Matrix(l.Down),
@@ -43,7 +51,7 @@ public sealed unsafe class CpuBackend : IInferenceBackend
     internal WeightMatrix TokenEmbedding { get; } // [vocab, dim]
     internal WeightMatrix Output { get; }        // [vocab, dim]
     internal float* OutputNorm { get; }          // [dim]
-    internal IReadOnlyList<CpuLayer> Layers { get; }
+    internal IReadOnlyList<CpuLayer> Layers { get; } // the first blocks, or all
 
     public string Description => $"CPU ({Pool.ThreadCount} threads, {CpuFeatures.Describe()})";
 

@@ -29,7 +29,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
         _b = backend;
         _c = backend.Model.Config;
         ContextLength = contextLength;
-        _cache = new KvCache(_c.BlockCount, contextLength, _c.KvDim);
+        _cache = new KvCache(backend.Layers.Count, contextLength, _c.KvDim);
         _x = new(MaxBatch * (long)_c.EmbeddingLength);
         _xb = new(MaxBatch * (long)_c.EmbeddingLength);
         _q = new(MaxBatch * (long)_c.QueryDim);
@@ -51,6 +51,8 @@ internal sealed unsafe class CpuContext : IInferenceContext
     }
 
     public int ContextLength { get; }
+
+    internal ModelConfig Config => _c;
 
     public long MemoryBytes => _cache.ByteSize + _scratch.ByteLength + 4 * (_x.Length + _xb.Length + _q.Length + _att.Length
         + _k.Length + _v.Length + _gate.Length + _up.Length + _logits.Length + _attnScratch.Length);
@@ -74,6 +76,28 @@ internal sealed unsafe class CpuContext : IInferenceContext
         fixed (float* states = hiddenStates) ForwardAll(tokens, startPosition, states);
     }
 
+    /// <summary>Throws when there are no tokens, they reach beyond the context, or an id is outside the vocabulary.</summary>
+    internal void Check(ReadOnlySpan<int> tokens, int startPosition)
+    {
+        if (tokens.IsEmpty) throw new ArgumentException("No tokens to evaluate.", nameof(tokens));
+        if (startPosition < 0 || startPosition + tokens.Length > ContextLength)
+            throw new ContextLengthExceededException(startPosition + tokens.Length, ContextLength);
+        foreach (int id in tokens)
+            if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
+    }
+
+    /// <summary>
+    /// Runs a batch of up to <see cref="MaxBatch"/> tokens, already checked (<see cref="Check"/>), through this
+    /// backend's blocks and returns their residual stream after the last of them, [n, dim]: what a split model hands
+    /// to the device's blocks. It stays valid until the next call.
+    /// </summary>
+    internal ReadOnlySpan<float> ForwardBlocks(ReadOnlySpan<int> tokens, int startPosition)
+    {
+        if (tokens.Length > MaxBatch) throw new ArgumentOutOfRangeException(nameof(tokens), tokens.Length, $"A batch holds at most {MaxBatch} tokens.");
+        Forward(tokens, startPosition);
+        return new ReadOnlySpan<float>(_x.Pointer, tokens.Length * _c.EmbeddingLength);
+    }
+
     /// <summary>
     /// Checks the input and runs it through the blocks in batches of up to <see cref="MaxBatch"/>. After each batch,
     /// its tokens' final-normed states [n, dim] go to their rows of <paramref name="states"/> unless that is null.
@@ -81,11 +105,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     /// </summary>
     private int ForwardAll(ReadOnlySpan<int> tokens, int startPosition, float* states)
     {
-        if (tokens.IsEmpty) throw new ArgumentException("No tokens to evaluate.", nameof(tokens));
-        if (startPosition < 0 || startPosition + tokens.Length > ContextLength)
-            throw new ContextLengthExceededException(startPosition + tokens.Length, ContextLength);
-        foreach (int id in tokens)
-            if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
+        Check(tokens, startPosition);
 
         int n = 0, dim = _c.EmbeddingLength;
         for (int done = 0; done < tokens.Length; done += n)

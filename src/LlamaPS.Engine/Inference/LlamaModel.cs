@@ -39,19 +39,31 @@ public sealed class LlamaModel : IDisposable
     {
         int layers = model.Config.BlockCount;
         IModelDevice? device = options.Device;
+        if (options.GpuLayers < ModelLoadOptions.AllLayersThatFit)
+            throw new ArgumentOutOfRangeException(nameof(options), options.GpuLayers, $"GpuLayers must be a layer count or {ModelLoadOptions.AllLayersThatFit} (as many as fit).");
         if (device is null || options.GpuLayers == 0)
             return (new CpuBackend(model, options.Threads), "all layers on the CPU");
+        int offload = Math.Min(options.GpuLayers, layers);
         if (options.GpuLayers == ModelLoadOptions.AllLayersThatFit)
         {
-            if (device.CannotRun(model, contextLength) is string reason)
+            if (device.CannotRun(model) is string reason)
                 return (new CpuBackend(model, options.Threads), $"all layers on the CPU: {device.Name} cannot take the model ({reason})");
+            offload = device.LayersThatFit(model, contextLength);
+            if (offload <= 0)
+                return (new CpuBackend(model, options.Threads), $"all layers on the CPU: not even one layer fits in the memory of {device.Name} with a KV cache of {contextLength} positions");
         }
-        else if (options.GpuLayers < layers)
+        if (offload >= layers)
+            return (device.CreateBackend(model), $"all {layers} layers on {device.Kind} {device.Name}");
+        var cpu = new CpuBackend(model, options.Threads, layers - offload);
+        try
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.GpuLayers,
-                $"Offloading {options.GpuLayers} of {layers} layers is not supported: a model runs wholly on the CPU (GpuLayers 0) or wholly on {device.Name} (GpuLayers {layers}).");
+            return (new HybridBackend(cpu, device.CreateOffload(model, offload)), $"last {offload} of {layers} layers on {device.Kind} {device.Name}, {layers - offload} on the CPU");
         }
-        return (device.CreateBackend(model), $"all {layers} layers on {device.Kind} {device.Name}");
+        catch
+        {
+            cpu.Dispose();
+            throw;
+        }
     }
 
     public GgufModel Gguf { get; }
@@ -73,7 +85,7 @@ public sealed class LlamaModel : IDisposable
     /// <summary>Tensor types and counts, e.g. "Q4_0 x29, F32 x9, Q6_K x1".</summary>
     public string TensorTypes => string.Join(", ", Gguf.TensorTypes.Select(kv => $"{kv.Key} x{kv.Value}"));
     public string Device => Backend.Description;
-    /// <summary>Where the layers run and why, e.g. "all 22 layers on CUDA NVIDIA H200".</summary>
+    /// <summary>Where the layers run and why, e.g. "all 22 layers on CUDA NVIDIA H200" or "last 12 of 22 layers on CUDA NVIDIA H200, 10 on the CPU".</summary>
     public string Placement { get; private init; } = "";
 
     /// <summary>

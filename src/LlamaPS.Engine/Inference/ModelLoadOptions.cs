@@ -10,9 +10,11 @@ public sealed record ModelLoadOptions
     /// <summary>The device to offload to; null runs the model on the CPU engine.</summary>
     public IModelDevice? Device { get; init; }
     /// <summary>
-    /// Layers to run on <see cref="Device"/>, as llama.cpp's -ngl: <see cref="AllLayersThatFit"/> offloads the whole
-    /// model when the device can run it and it fits with its KV cache, else runs it on the CPU; 0 runs it on the CPU;
-    /// the block count (or more) offloads every layer, or fails saying why.
+    /// Layers to run on <see cref="Device"/>, as llama.cpp's -ngl, counted from the last one: N offloads the last N
+    /// blocks with the output norm and projection, the token embedding and the first blocks staying on the CPU
+    /// engine; <see cref="AllLayersThatFit"/> offloads as many as fit in the device's memory with their KV cache (the
+    /// whole model when it fits), or none when the device cannot run the architecture; 0 runs it on the CPU; the block
+    /// count (or more) offloads every layer, or fails saying why.
     /// </summary>
     public int GpuLayers { get; init; } = AllLayersThatFit;
 
