@@ -35,7 +35,7 @@ public abstract class GreedyTextGpuTests(ITestOutputHelper output)
         Assert.Equal(golden.GenIds, fromGpu);
     }
 
-    private static int[] Greedy(IInferenceBackend backend, int[] prompt, int count, int vocab)
+    internal static int[] Greedy(IInferenceBackend backend, int[] prompt, int count, int vocab)
     {
         using var ctx = backend.CreateContext(prompt.Length + count);
         var logits = new float[vocab];
