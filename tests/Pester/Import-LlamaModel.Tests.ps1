@@ -91,9 +91,18 @@ Describe 'Import-LlamaModel' -Skip:$noSharedData {
             { Import-LlamaModel -Path $stories -Device 'no such device' -ErrorAction Stop } | Should -Throw -ErrorId "DeviceNotFound,$command"
         }
 
-        It 'refuses to split the layers between devices with InvalidArgument' {
-            { Import-LlamaModel -Path $stories -Device ILGPU-CPU -GpuLayers 2 -ErrorAction Stop } |
-                Should -Throw -ErrorId "InvalidArgument,$command" -ExpectedMessage '*Offloading 2 of 5 layers*'
+        It 'splits the layers with -GpuLayers 2: the last 2 on the device, the CPU engine''s greedy text' {
+            $split = Import-LlamaModel -Path $stories -Device ILGPU-CPU -GpuLayers 2 -ContextLength 32
+            $split.Placement | Should -Match '^last 2 of 5 layers on ILGPU-CPU .+, 3 on the CPU$'
+            $split.Device | Should -Match '^CPU \(.+\) \+ .+ \(ILGPU\)$'
+            $cpu = Import-LlamaModel -Path $stories -Device CPU -ContextLength 32
+            Invoke-LlamaPrompt 'Once upon a time' -Model $split -MaxTokens 4 -Temperature 0 |
+                Should -Be (Invoke-LlamaPrompt 'Once upon a time' -Model $cpu -MaxTokens 4 -Temperature 0)
+        }
+
+        It 'refuses a layer count below -1 with ParameterArgumentValidationError' {
+            { Import-LlamaModel -Path $stories -Device ILGPU-CPU -GpuLayers -2 -ErrorAction Stop } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$command"
         }
     }
 

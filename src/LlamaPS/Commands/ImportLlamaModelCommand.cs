@@ -27,7 +27,7 @@ public sealed class ImportLlamaModelCommand : PSCmdlet
     [Parameter]
     public object? Device { get; set; }
 
-    /// <summary>Layers to offload, as llama.cpp's -ngl: 0 keeps the model on the CPU; -1 (default) offloads all when they fit.</summary>
+    /// <summary>Layers to offload, as llama.cpp's -ngl: the last N on the device, the rest on the CPU; 0 keeps the model on the CPU; -1 (default) offloads as many as fit.</summary>
     [Parameter]
     [ValidateRange(-1, int.MaxValue)]
     public int GpuLayers { get; set; } = ModelLoadOptions.AllLayersThatFit;
