@@ -1,6 +1,6 @@
 # Runs on the device machine through LlamaPS.DeviceHost (see Invoke-DeviceTests.sh module): the cmdlets on every
 # device there. Prints the device list with the reasons a device is unusable, the kernel benchmark, the greedy
-# stories260K text from each GPU beside the CPU engine's, and llama-bench's tests through Measure-LlamaModel.
+# stories260K text from each GPU (and split between CPU and GPU) beside the CPU engine's, and llama-bench's tests through Measure-LlamaModel.
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $env:LLAMAPS_MODULE 'LlamaPS.psd1')
 $stories = Join-Path $env:LLAMAPS_SHARED 'models/stories260K.gguf'
@@ -27,8 +27,12 @@ foreach ($kind in 'CUDA', 'OpenCL') {
     "${kind}: $text"
     "$kind text equals the CPU engine's: $($text -eq $cpu)"
 }
+$split = Import-LlamaModel -Path $stories -Device CUDA -GpuLayers 2 -Verbose
+"Split ($($split.Placement)) text equals the CPU engine's: $((Invoke-LlamaPrompt 'Once upon a time' -Model $split -MaxTokens 64 -Temperature 0) -eq $cpu)"
 
 '== Measure-LlamaModel on CUDA'
 $tiny = '/tmp/tinyllama-q4_0.gguf'
 New-LlamaSyntheticModel -Path $tiny -Shape TinyLlama-1.1B -Type Q4_0 | Out-Null
 Measure-LlamaModel -Model $tiny -Device CUDA -Repetitions 3 -Verbose | Format-Table -AutoSize
+# Half the layers on the GPU, the first half on the CPU's cores.
+Measure-LlamaModel -Model $tiny -Device CUDA -GpuLayers 11 -Repetitions 2 -Verbose | Format-Table -AutoSize
