@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LlamaPS.Engine.Quants;
@@ -22,6 +23,7 @@ public unsafe struct BlockQ4_K
     /// Sub-blocks 0-3 take the low 6 bits of bytes 0-3 (scales) and 4-7 (mins); sub-blocks 4-7 take the nibbles of
     /// bytes 8-11 (scale low, min high) with the top 2 bits of bytes 0-3 (scales) and 4-7 (mins) as their bits 4-5.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (ulong Scales, ulong Mins) ScalesAndMins(byte* packed)
     {
         uint u0 = *(uint*)packed, u1 = *(uint*)(packed + 4), u2 = *(uint*)(packed + 8);

@@ -44,8 +44,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     {
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
         var (sc, mn) = BlockQ4_K.ScalesAndMins(w->Scales);
-        Vector128<short> sc16 = Sse41.ConvertToVector128Int16(Vector128.CreateScalar(sc).AsByte());
-        Vector256<byte> scales = Vector256.Create(sc16, sc16).AsByte();
+        Vector256<byte> scales = Nibbles.SubBlockScales(sc);
         byte* qs = w->Qs;
         Vector256<byte> q0 = Vector256.Load(qs), q1 = Vector256.Load(qs + 32), q2 = Vector256.Load(qs + 64), q3 = Vector256.Load(qs + 96);
         Vector256<int> isum = Scaled(q0 & m4, x, scales, 0) + Scaled(Nibbles.High(q0), x, scales, 1)
@@ -61,7 +60,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     // broadcasts from 16-bit lane s (s is a constant at every call, so the mask is too).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Scaled(Vector256<byte> q, sbyte* x, Vector256<byte> scales, int s) =>
-        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Vector256.Load(x + 32 * s)), Avx2.Shuffle(scales, Vector256.Create((ushort)(2 * s | (2 * s + 1) << 8)).AsByte()).AsInt16());
+        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Vector256.Load(x + 32 * s)), Nibbles.ScaleOf(scales, s));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
@@ -164,14 +163,15 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
             var a3 = (BlockQ8_K*)(activations + 3 * aStride) + b;
             var (sc0, mn0) = BlockQ4_K.ScalesAndMins(w0->Scales);
             var (sc1, mn1) = BlockQ4_K.ScalesAndMins(w1->Scales);
+            Vector256<byte> scales0 = Nibbles.SubBlockScales(sc0), scales1 = Nibbles.SubBlockScales(sc1);
             Vector256<int> i00 = default, i01 = default, i02 = default, i03 = default;
             Vector256<int> i10 = default, i11 = default, i12 = default, i13 = default;
             for (int j = 0; j < 4; j++)
             {
                 Vector256<byte> q0 = Vector256.Load(w0->Qs + 32 * j), q1 = Vector256.Load(w1->Qs + 32 * j);
                 Vector256<byte> lo0 = q0 & m4, hi0 = Nibbles.High(q0), lo1 = q1 & m4, hi1 = Nibbles.High(q1);
-                Vector256<short> s0l = Vector256.Create((short)(byte)(sc0 >> (16 * j))), s0h = Vector256.Create((short)(byte)(sc0 >> (16 * j + 8)));
-                Vector256<short> s1l = Vector256.Create((short)(byte)(sc1 >> (16 * j))), s1h = Vector256.Create((short)(byte)(sc1 >> (16 * j + 8)));
+                Vector256<short> s0l = Nibbles.ScaleOf(scales0, 2 * j), s0h = Nibbles.ScaleOf(scales0, 2 * j + 1);
+                Vector256<short> s1l = Nibbles.ScaleOf(scales1, 2 * j), s1h = Nibbles.ScaleOf(scales1, 2 * j + 1);
                 int o = 64 * j;
                 Step(a0->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i00, ref i10);
                 Step(a1->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i01, ref i11);
@@ -216,6 +216,19 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
 /// <summary>Nibble and scale helpers the K-quant kernels share.</summary>
 internal static class Nibbles
 {
+    /// <summary>The 8 sub-block scales (bytes of <paramref name="scales"/>) as 16-bit lanes, in both 128-bit halves, for <see cref="ScaleOf"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> SubBlockScales(ulong scales)
+    {
+        Vector128<short> sc16 = Sse41.ConvertToVector128Int16(Vector128.CreateScalar(scales).AsByte());
+        return Vector256.Create(sc16, sc16).AsByte();
+    }
+
+    /// <summary>Sub-block s's scale in every 16-bit lane: one vpshufb of <see cref="SubBlockScales"/>, not a scalar shift and broadcast.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<short> ScaleOf(Vector256<byte> scales, int s) =>
+        Avx2.Shuffle(scales, Vector256.Create((ushort)(2 * s | (2 * s + 1) << 8)).AsByte()).AsInt16();
+
     /// <summary>High nibbles of each byte (a 16-bit shift, then a mask for what the neighbour byte leaked in).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<byte> High(Vector256<byte> q) => Vector256.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & Vector256.Create((byte)0x0F);
