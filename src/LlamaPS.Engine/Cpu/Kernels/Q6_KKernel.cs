@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -27,7 +28,11 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
         TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
 
-    /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (AVX2): each 32-value run unpacked once for 4 tokens.</summary>
+    /// <summary>
+    /// y[t * yStride + r] for 2 rows and 4 tokens (AVX2): each 32-value run unpacked once for 4 tokens. The 6-bit
+    /// values stay unsigned (0..63), so vpmaddubsw takes them as they are; the -32 offset is subtracted once per
+    /// super-block as 32 * sum_g scale_g * (Q8_K's sum of group g), instead of a sign operation per product.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileAvx2(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride)
     {
@@ -41,24 +46,26 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
             var a1 = (BlockQ8_K*)(activations + aStride) + b;
             var a2 = (BlockQ8_K*)(activations + 2 * aStride) + b;
             var a3 = (BlockQ8_K*)(activations + 3 * aStride) + b;
+            Vector128<sbyte> raw0 = Vector128.Load(w0->Scales), raw1 = Vector128.Load(w1->Scales);
+            Vector256<byte> dup0 = Vector256.Create(raw0, raw0).AsByte(), dup1 = Vector256.Create(raw1, raw1).AsByte();
             Vector256<int> i00 = default, i01 = default, i02 = default, i03 = default;
             Vector256<int> i10 = default, i11 = default, i12 = default, i13 = default;
             for (int c = 0; c < 8; c++)
             {
-                Vector256<sbyte> q0 = Chunk(w0, c), q1 = Chunk(w1, c);
-                Vector256<byte> u0 = Avx2.Abs(q0), u1 = Avx2.Abs(q1);
-                Vector256<short> s0 = Scales(w0->Scales[2 * c], w0->Scales[2 * c + 1]), s1 = Scales(w1->Scales[2 * c], w1->Scales[2 * c + 1]);
+                Vector256<byte> q0 = UnsignedChunk(w0, c), q1 = UnsignedChunk(w1, c);
+                Vector256<short> s0 = GroupScales(dup0, c), s1 = GroupScales(dup1, c);
                 int o = 32 * c;
-                Step(Vector256.Load(a0->Qs + o), q0, u0, s0, q1, u1, s1, ref i00, ref i10);
-                Step(Vector256.Load(a1->Qs + o), q0, u0, s0, q1, u1, s1, ref i01, ref i11);
-                Step(Vector256.Load(a2->Qs + o), q0, u0, s0, q1, u1, s1, ref i02, ref i12);
-                Step(Vector256.Load(a3->Qs + o), q0, u0, s0, q1, u1, s1, ref i03, ref i13);
+                Step(Vector256.Load(a0->Qs + o), q0, s0, q1, s1, ref i00, ref i10);
+                Step(Vector256.Load(a1->Qs + o), q0, s0, q1, s1, ref i01, ref i11);
+                Step(Vector256.Load(a2->Qs + o), q0, s0, q1, s1, ref i02, ref i12);
+                Step(Vector256.Load(a3->Qs + o), q0, s0, q1, s1, ref i03, ref i13);
             }
+            Vector256<short> sc0 = Avx2.ConvertToVector256Int16(raw0), sc1 = Avx2.ConvertToVector256Int16(raw1);
             float d0 = Fp16.HalfToSingle(w0->D), d1 = Fp16.HalfToSingle(w1->D);
-            Finish(a0, i00, i10, d0, d1, ref c00, ref c10);
-            Finish(a1, i01, i11, d0, d1, ref c01, ref c11);
-            Finish(a2, i02, i12, d0, d1, ref c02, ref c12);
-            Finish(a3, i03, i13, d0, d1, ref c03, ref c13);
+            Finish(a0, i00, i10, sc0, sc1, d0, d1, ref c00, ref c10);
+            Finish(a1, i01, i11, sc0, sc1, d0, d1, ref c01, ref c11);
+            Finish(a2, i02, i12, sc0, sc1, d0, d1, ref c02, ref c12);
+            Finish(a3, i03, i13, sc0, sc1, d0, d1, ref c03, ref c13);
         }
         y[0] = Vector256.Sum(c00); y[1] = Vector256.Sum(c10);
         y[yStride] = Vector256.Sum(c01); y[yStride + 1] = Vector256.Sum(c11);
@@ -66,29 +73,57 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
         y[3 * yStride] = Vector256.Sum(c03); y[3 * yStride + 1] = Vector256.Sum(c13);
     }
 
-    /// <summary>Elements 32c..32c+31 as signed values (q - 32): ql's low or high nibbles joined with qh's bit pair 2(c % 4).</summary>
+    /// <summary>Elements 32c..32c+31 as stored (q + 32, 0..63): ql's low or high nibbles joined with qh's bit pair 2(c % 4).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<sbyte> Chunk(BlockQ6_K* w, int c)
+    private static Vector256<byte> UnsignedChunk(BlockQ6_K* w, int c)
     {
         int half = c >> 2, k = c & 3;
         Vector256<byte> ql = Vector256.Load(w->Ql + 64 * half + 32 * (k & 1)), h = Vector256.Load(w->Qh + 32 * half);
         Vector256<byte> low = k < 2 ? ql & Vector256.Create((byte)0x0F) : ShiftRight(ql, 4);
-        return ((low | ShiftLeft(ShiftRight(h, 2 * k) & Vector256.Create((byte)3), 4)) - Vector256.Create((byte)32)).AsSByte();
+        return low | ShiftLeft(ShiftRight(h, 2 * k) & Vector256.Create((byte)3), 4);
     }
 
+    /// <summary>
+    /// [scale of group 2c x8 | scale of group 2c+1 x8] as shorts, from the block's 16 scales in both halves of
+    /// <paramref name="scales"/>: a vpshufb puts each scale in the high byte of its lanes, an arithmetic shift extends it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(Vector256<sbyte> x, Vector256<sbyte> q0, Vector256<byte> u0, Vector256<short> s0,
-                             Vector256<sbyte> q1, Vector256<byte> u1, Vector256<short> s1, ref Vector256<int> i0, ref Vector256<int> i1)
+    private static Vector256<short> GroupScales(Vector256<byte> scales, int c) =>
+        Avx2.ShiftRightArithmetic(Avx2.Shuffle(scales, Vector256.Load(ScaleMasks + 32 * c)).AsInt16(), 8);
+
+    // Per chunk c: in the low half, lanes (zero, byte 2c); in the high half, (zero, byte 2c+1).
+    private static byte* ScaleMasks => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(ScaleMaskBytes));
+
+    private static ReadOnlySpan<byte> ScaleMaskBytes =>
+    [
+        0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1,
+        0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3,
+        0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5,
+        0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7,
+        0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9,
+        0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11,
+        0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13,
+        0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15,
+    ];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(Vector256<sbyte> x, Vector256<byte> q0, Vector256<short> s0, Vector256<byte> q1, Vector256<short> s1,
+                             ref Vector256<int> i0, ref Vector256<int> i1)
     {
-        // |q| times x with q's sign, as Int8Dot.MultiplyAddScaled, with |q| taken once for 4 tokens.
-        i0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u0, Avx2.Sign(x, q0)), s0);
-        i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u1, Avx2.Sign(x, q1)), s1);
+        // Each 16-bit pair sum is at most 2 * 63 * 128, far from saturating.
+        i0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, x), s0);
+        i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q1, x), s1);
     }
 
+    /// <summary>Takes the -32 offset out of the super-block's sums (32 * scale_g * bsum_g, lane by lane), then scales into f32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, float d0, float d1, ref Vector256<float> c0, ref Vector256<float> c1)
+    private static void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, Vector256<short> sc0, Vector256<short> sc1,
+                               float d0, float d1, ref Vector256<float> c0, ref Vector256<float> c1)
     {
         float da = a->D;
+        Vector256<short> bsums = Vector256.Load(a->BSums);
+        i0 -= Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(sc0, bsums), 5);
+        i1 -= Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(sc1, bsums), 5);
         c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Create(d0 * da), c0);
         c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), Vector256.Create(d1 * da), c1);
     }
