@@ -137,11 +137,13 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
         var w = (BlockQ6_K*)row;
         var a = (BlockQ8_K*)activations;
         Vector256<byte> m4 = Vector256.Create((byte)0x0F), m2 = Vector256.Create((byte)0x03);
-        Vector256<byte> bias = Vector256.Create((byte)32);
         Vector256<float> acc = Vector256<float>.Zero;
         for (int b = 0; b < n / BlockQ6_K.Elements; b++)
         {
-            Vector256<int> isum = Vector256<int>.Zero;
+            // As the tile: unsigned values times activations, the -32 offset taken out once through the group sums.
+            Vector128<sbyte> raw = Vector128.Load(w[b].Scales);
+            Vector256<byte> scales = Vector256.Create(raw, raw).AsByte();
+            Vector256<int> isum = -Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(raw), Vector256.Load(a[b].BSums)), 5);
             for (int half = 0; half < 2; half++)
             {
                 byte* ql = w[b].Ql + 64 * half;
@@ -153,20 +155,17 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
                 Vector256<byte> q2 = ShiftRight(qlA, 4) | ShiftLeft(ShiftRight(h, 4) & m2, 4);
                 Vector256<byte> q3 = ShiftRight(qlB, 4) | ShiftLeft(ShiftRight(h, 6) & m2, 4);
                 sbyte* act = a[b].Qs + 128 * half;
-                sbyte* sc = w[b].Scales + 8 * half;
-                isum += Int8Dot.MultiplyAddScaled((q0 - bias).AsSByte(), Vector256.Load(act), Scales(sc[0], sc[1]));
-                isum += Int8Dot.MultiplyAddScaled((q1 - bias).AsSByte(), Vector256.Load(act + 32), Scales(sc[2], sc[3]));
-                isum += Int8Dot.MultiplyAddScaled((q2 - bias).AsSByte(), Vector256.Load(act + 64), Scales(sc[4], sc[5]));
-                isum += Int8Dot.MultiplyAddScaled((q3 - bias).AsSByte(), Vector256.Load(act + 96), Scales(sc[6], sc[7]));
+                int c = 4 * half;
+                isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, Vector256.Load(act)), GroupScales(scales, c));
+                isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q1, Vector256.Load(act + 32)), GroupScales(scales, c + 1));
+                isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q2, Vector256.Load(act + 64)), GroupScales(scales, c + 2));
+                isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q3, Vector256.Load(act + 96)), GroupScales(scales, c + 3));
             }
             float d = Fp16.HalfToSingle(w[b].D) * a[b].D;
             acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(d), acc);
         }
         return Vector256.Sum(acc);
     }
-
-    private static Vector256<short> Scales(sbyte first16, sbyte second16) =>
-        Vector256.Create(Vector128.Create((short)first16), Vector128.Create((short)second16));
 
     private static Vector256<byte> ShiftLeft(Vector256<byte> v, int bits) => Vector256.ShiftLeft(v.AsUInt16(), bits).AsByte();
 
