@@ -5,20 +5,20 @@ using LlamaPS.Engine.Quants;
 namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
-/// The <see cref="ActivationFormat.Q8_0Pairs"/> layout: Q8_0's values, scales and sums rearranged once per token
+/// The <see cref="ActivationFormat.Q8_0Pairs"/> layout: Q8_0's values, scales and block sums rearranged once per token
 /// so that a kernel holding two 32-value weight blocks in one 256-bit register ([low halves | low halves] and
 /// [high halves | high halves], as Q4_0's nibbles fall) loads everything it needs with plain aligned loads.
 /// Per pair p of blocks (2p, 2p+1), 128 bytes:
 ///   Low  sbyte[32]  = q[2p][0..15]  | q[2p+1][0..15]
 ///   High sbyte[32]  = q[2p][16..31] | q[2p+1][16..31]
 ///   Scale float[8]  = d[2p] x4      | d[2p+1] x4
-///   Sum   int[8]    = sum(q[2p]), 0, 0, 0 | sum(q[2p+1]), 0, 0, 0
+///   Bias  int[8]    = 8 sum(q[2p]), 0, 0, 0 | 8 sum(q[2p+1]), 0, 0, 0  (what Q4_0's +8 nibble offset adds to a dot product)
 /// A row with an odd block count ends in a half pair whose second block is all zero.
 /// </summary>
 public static unsafe class Q8_0Pairs
 {
     public const int PairBytes = 128;
-    public const int LowOffset = 0, HighOffset = 32, ScaleOffset = 64, SumOffset = 96;
+    public const int LowOffset = 0, HighOffset = 32, ScaleOffset = 64, BiasOffset = 96;
 
     public static int RowBytes(int n) => (n / BlockQ8_0.Elements + 1) / 2 * PairBytes;
 
@@ -45,7 +45,7 @@ public static unsafe class Q8_0Pairs
                     for (int i = 0; i < 4; i++) ((float*)(pair + ScaleOffset))[4 * k + i] = scale;
                     int sum = 0;
                     for (int i = 0; i < BlockQ8_0.Elements; i++) sum += q[i];
-                    ((int*)(pair + SumOffset))[4 * k] = sum;
+                    ((int*)(pair + BiasOffset))[4 * k] = 8 * sum;
                 }
             }
         }

@@ -28,7 +28,6 @@ internal readonly unsafe struct Q4_0Avx2 : IQ8_0PairsBlock
         // Each 16-bit sum is at most 4 * 15 * 127, far from saturating.
         Vector256<short> s16 = Avx2.Add(Avx2.MultiplyAddAdjacent(w.Low, Vector256.Load((sbyte*)(pair + Q8_0Pairs.LowOffset))),
                                         Avx2.MultiplyAddAdjacent(w.High, Vector256.Load((sbyte*)(pair + Q8_0Pairs.HighOffset))));
-        Vector256<int> offsets = Vector256.ShiftLeft(Vector256.Load((int*)(pair + Q8_0Pairs.SumOffset)), 3);
-        return Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(s16, Vector256.Create((short)1)) - offsets);
+        return Avx.ConvertToVector256Single(Avx2.MultiplyAddAdjacent(s16, Vector256.Create((short)1)) - Vector256.Load((int*)(pair + Q8_0Pairs.BiasOffset)));
     }
 }
