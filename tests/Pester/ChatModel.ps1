@@ -4,6 +4,9 @@
 
 Add-Type -LiteralPath (Join-Path $PSScriptRoot '../../bin/LlamaPS.Engine.dll')
 
+# The chat tests' template: each turn as <|role|>content</s>, then the assistant's opening when asked for.
+$ChatTestTemplate = '{% for m in messages %}<|{{ m.role }}|>{{ m.content }}</s>{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}'
+
 function New-ChatModel {
     param(
         [Parameter(Mandatory)] [string] $Path,

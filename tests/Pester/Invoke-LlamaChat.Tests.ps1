@@ -9,7 +9,7 @@ BeforeAll {
     Import-Module $manifest -Force
     . $PSScriptRoot/ChatModel.ps1
     $command = 'LlamaPS.Commands.InvokeLlamaChatCommand'
-    $template = '{% for m in messages %}<|{{ m.role }}|>{{ m.content }}</s>{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}'
+    $template = $ChatTestTemplate
     $greedy = @{ MaxTokens = 12; Temperature = 0 }
 
     # What a fresh context generates for the chat's conversation with one more user message: the reply a turn must give.

@@ -8,7 +8,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../LlamaPS.psd1') -Force
     . $PSScriptRoot/ChatModel.ps1
     $command = 'LlamaPS.Commands.NewLlamaChatCommand'
-    $template = '{% for m in messages %}<|{{ m.role }}|>{{ m.content }}</s>{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}'
+    $template = $ChatTestTemplate
     $greedy = @{ MaxTokens = 12; Temperature = 0 }
 }
 

@@ -9,7 +9,7 @@ BeforeAll {
     . $PSScriptRoot/ChatModel.ps1
     $command = 'LlamaPS.Commands.SaveLlamaChatCommand'
     $newCommand = 'LlamaPS.Commands.NewLlamaChatCommand'
-    $template = '{% for m in messages %}<|{{ m.role }}|>{{ m.content }}</s>{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}'
+    $template = $ChatTestTemplate
     $greedy = @{ MaxTokens = 12; Temperature = 0 }
 }
 
