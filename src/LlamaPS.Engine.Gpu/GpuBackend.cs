@@ -169,6 +169,14 @@ public sealed unsafe class GpuBackend : IInferenceBackend, IOffloadBackend
         return null;
     }
 
+    /// <summary>
+    /// Whether prompt processing takes the tensor-core kernels (<see cref="Kernels.Cuda.QuantMmaKernel"/>): CUDA
+    /// devices of compute capability 8.0 (Ampere) and later, whose mma.sync multiplies 8-bit integers.
+    /// </summary>
+    public static bool HasTensorCores(Accelerator accelerator) =>
+        accelerator is ILGPU.Runtime.Cuda.CudaAccelerator { Architecture: { } arch } && arch >= ILGPU.Runtime.Cuda.CudaArchitecture.SM_80
+        && accelerator.MaxSharedMemoryPerGroup >= Kernels.Cuda.QuantMmaKernel.SharedBytes;
+
     private static int SharedBytesNeeded => Math.Max(QuantGemmKernel.SharedBytes, AttentionKernel.SharedBytes);
 
     private static void CheckDevice(Accelerator accelerator)

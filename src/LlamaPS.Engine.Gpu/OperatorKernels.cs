@@ -14,7 +14,7 @@ internal sealed class OperatorKernels
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>? _rmsNorm;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int, int, float, int>? _rope;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, int, int>? _kvStore;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, int, int, int, int, float>? _attention;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, int, int, int, int, int, float>? _attention;
     private Action<Index1D, ArrayView<float>, ArrayView<float>>? _swiGlu;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int>? _biasAdd;
 
@@ -24,7 +24,7 @@ internal sealed class OperatorKernels
         _rmsNorm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RmsNormKernel.Run);
         _rope = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int, int, float, int>(RopeKernel.Run);
         _kvStore = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, int, int>(KvStoreKernel.Run);
-        _attention = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, int, int, int, int, float>(AttentionKernel.Run);
+        _attention = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, int, int, int, int, int, float>(AttentionKernel.Run);
         _swiGlu = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(SwiGluKernel.Run);
         _biasAdd = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(BiasAddKernel.Run);
     }
@@ -43,7 +43,7 @@ internal sealed class OperatorKernels
         _kvStore!(tokens * kvDim, k, v, keys, values, start, kvDim);
 
     public void Attention(ArrayView<float> q, ArrayView<ushort> keys, ArrayView<ushort> values, ArrayView<float> output, int start, int tokens, int heads, int kvHeads, int headDim) =>
-        _attention!(new KernelConfig(tokens * heads, GroupSum.Size), q, keys, values, output, start, heads, kvHeads, headDim, 1f / MathF.Sqrt(headDim));
+        _attention!(new KernelConfig(AttentionKernel.Groups(tokens, heads), GroupSum.Size), q, keys, values, output, start, tokens, heads, kvHeads, headDim, 1f / MathF.Sqrt(headDim));
 
     public void SwiGlu(ArrayView<float> gate, ArrayView<float> up, int n) => _swiGlu!(n, gate, up);
 

@@ -1,9 +1,12 @@
 using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using LlamaPS.Engine.Gguf;
+using LlamaPS.Engine.Gpu.Cuda;
 using LlamaPS.Engine.Gpu.Formats;
 using LlamaPS.Engine.Gpu.Kernels;
+using LlamaPS.Engine.Gpu.Kernels.Cuda;
 
 namespace LlamaPS.Engine.Gpu;
 
@@ -12,8 +15,10 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
     where TFormat : struct, IQuantFormat
 {
     private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>? _gemv;
-    private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>? _gemm;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>? _gemm;
+    private AcceleratorStream? _stream;
     private Action<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? _gather;
+    private int _tileRows, _tileTokens;
 
     private static readonly int RowsPerGroup = QuantGemvKernel.RowsPerGroup(default(TFormat).StoredWords);
 
@@ -23,7 +28,14 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
     public override void Compile(Accelerator accelerator)
     {
         _gemv = accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(QuantGemvKernel.Run<TFormat>);
-        _gemm = accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat>);
+        // Tensor cores where the device has them; the integer-ALU tiles everywhere else (and on OpenCL).
+        bool tensorCores = GpuBackend.HasTensorCores(accelerator);
+        _gemm = tensorCores
+            ? CudaKernelLoader.Load<Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>>(
+                (CudaAccelerator)accelerator, QuantMmaKernel.Run<TFormat>)
+            : accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat>);
+        _stream = accelerator.DefaultStream;
+        (_tileRows, _tileTokens) = tensorCores ? (QuantMmaKernel.TileRows, QuantMmaKernel.TileTokens) : (QuantGemmKernel.TileRows, QuantGemmKernel.TileTokens);
         _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(QuantEmbeddingKernel.Run<TFormat>);
     }
 
@@ -74,7 +86,7 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
             _gemv!(new KernelConfig((w.Rows + RowsPerGroup - 1) / RowsPerGroup, GroupSum.Size),
                 w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
         else
-            _gemm!(new KernelConfig(new Index2D((w.Rows + QuantGemmKernel.TileRows - 1) / QuantGemmKernel.TileRows, (tokens + QuantGemmKernel.TileTokens - 1) / QuantGemmKernel.TileTokens), new Index2D(GroupSum.Size, 1)),
+            _gemm!(_stream!, new KernelConfig(new Index2D((w.Rows + _tileRows - 1) / _tileRows, (tokens + _tileTokens - 1) / _tileTokens), new Index2D(GroupSum.Size, 1)),
                 w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, tokens, accumulate ? 1 : 0);
     }
 

@@ -60,11 +60,12 @@ public class OpenClSourceTests(ITestOutputHelper output)
         }
     }
 
-    internal static IEnumerable<(string Name, MethodInfo Method)> KernelEntries()
+    /// <summary>The kernels of a namespace: Kernels (every backend's) by default, Kernels.Cuda (CUDA's own) when asked.</summary>
+    internal static IEnumerable<(string Name, MethodInfo Method)> KernelEntries(string ns = "LlamaPS.Engine.Gpu.Kernels")
     {
         var assembly = typeof(GpuBackend).Assembly;
         var formats = assembly.GetTypes().Where(t => t.IsValueType && (typeof(IQuantFormat).IsAssignableFrom(t) || typeof(IFloatFormat).IsAssignableFrom(t))).ToArray();
-        foreach (var type in assembly.GetTypes().Where(t => t.Namespace == "LlamaPS.Engine.Gpu.Kernels" && t.IsAbstract && t.IsSealed).OrderBy(t => t.Name))
+        foreach (var type in assembly.GetTypes().Where(t => t.Namespace == ns && t.IsAbstract && t.IsSealed).OrderBy(t => t.Name))
         {
             var run = type.GetMethod("Run", BindingFlags.Public | BindingFlags.Static);
             if (run is null) continue;

@@ -16,6 +16,12 @@ public interface IQuantFormat
     /// <summary>Floats of scale one unit takes in the device layout.</summary>
     int ScalesPerUnit { get; }
 
+    /// <summary>
+    /// Whether a unit's elements 0..15 and 16..31 may have different scales (<see cref="QuantUnit.ScaleLo"/> and
+    /// <see cref="QuantUnit.ScaleHi"/>); when not, a kernel may sum all 32 products before scaling.
+    /// </summary>
+    bool SplitScales { get; }
+
     /// <summary>Device: decodes unit <paramref name="unit"/> of <paramref name="row"/> (a matrix of <paramref name="units"/> units a row).</summary>
     QuantUnit Decode(ArrayView<uint> quants, ArrayView<float> scales, long row, int unit, int units);
 

@@ -24,45 +24,27 @@ public static class QuantGemmKernel
         ArrayView<float> y, int rows, int units, int tokens, int accumulate)
         where TFormat : struct, IQuantFormat
     {
-        var w = SharedMemory.Allocate<uint>(TileRows * RowWords);
-        var wLo = SharedMemory.Allocate<float>(TileRows * StepUnits);
-        var wHi = SharedMemory.Allocate<float>(TileRows * StepUnits);
-        var wMin = SharedMemory.Allocate<float>(TileRows * StepUnits);
-        var a = SharedMemory.Allocate<uint>(TileTokens * RowWords);
-        var aScale = SharedMemory.Allocate<float>(TileTokens * StepUnits);
-        var aSum = SharedMemory.Allocate<int>(TileTokens * StepUnits);
-        var format = default(TFormat);
+        var stage = new QuantTileStage
+        {
+            Weights = SharedMemory.Allocate<uint>(TileRows * RowWords),
+            ScaleLo = SharedMemory.Allocate<float>(TileRows * StepUnits),
+            ScaleHi = SharedMemory.Allocate<float>(TileRows * StepUnits),
+            Min = SharedMemory.Allocate<float>(TileRows * StepUnits),
+            Activations = SharedMemory.Allocate<uint>(TileTokens * RowWords),
+            ActivationScale = SharedMemory.Allocate<float>(TileTokens * StepUnits),
+            ActivationSum = SharedMemory.Allocate<int>(TileTokens * StepUnits),
+            TileRows = TileRows, TileTokens = TileTokens, StepUnits = StepUnits, RowWords = RowWords,
+        };
+        ArrayView<uint> w = stage.Weights, a = stage.Activations;
+        ArrayView<float> wLo = stage.ScaleLo, wHi = stage.ScaleHi, wMin = stage.Min, aScale = stage.ActivationScale;
+        ArrayView<int> aSum = stage.ActivationSum;
 
         int tid = Group.IdxX, tr = tid % 16, tt = tid / 16;
         int r0 = Grid.IdxX * TileRows, t0 = Grid.IdxY * TileTokens;
         var acc = new Tile4x4();
         for (int u0 = 0; u0 < units; u0 += StepUnits)
         {
-            // Weights: 64 rows x 8 units, decoded once; missing rows and units are zero.
-            for (int i = tid; i < TileRows * StepUnits; i += GroupSum.Size)
-            {
-                int r = i / StepUnits, uu = i % StepUnits, row = r0 + r, unit = u0 + uu;
-                var q = row < rows && unit < units ? format.Decode(quants, weightScales, row, unit, units) : new QuantUnit();
-                int o = r * RowWords + uu * 8;
-                w[o] = q.W0; w[o + 1] = q.W1; w[o + 2] = q.W2; w[o + 3] = q.W3;
-                w[o + 4] = q.W4; w[o + 5] = q.W5; w[o + 6] = q.W6; w[o + 7] = q.W7;
-                wLo[uu * TileRows + r] = q.ScaleLo;
-                wHi[uu * TileRows + r] = q.ScaleHi;
-                wMin[uu * TileRows + r] = q.Min;
-            }
-            // Activations: 32 tokens x 8 units x 8 words, consecutive threads on consecutive units (coalesced).
-            for (int i = tid; i < TileTokens * StepUnits * 8; i += GroupSum.Size)
-            {
-                int uu = i % StepUnits, j = i / StepUnits % 8, t = i / (StepUnits * 8), token = t0 + t, unit = u0 + uu;
-                a[t * RowWords + uu * 8 + j] = token < tokens && unit < units ? words[((long)token * 8 + j) * units + unit] : 0u;
-            }
-            for (int i = tid; i < TileTokens * StepUnits; i += GroupSum.Size)
-            {
-                int uu = i % StepUnits, t = i / StepUnits, token = t0 + t, unit = u0 + uu;
-                bool valid = token < tokens && unit < units;
-                aScale[uu * TileTokens + t] = valid ? scales[(long)token * units + unit] : 0f;
-                aSum[uu * TileTokens + t] = valid ? sums[(long)token * units + unit] : 0;
-            }
+            stage.Load<TFormat>(quants, weightScales, words, scales, sums, rows, units, tokens, r0, t0, u0);
             Group.Barrier();
 
             for (int uu = 0; uu < StepUnits; uu++)

@@ -23,6 +23,15 @@ public static class RmsNormKernel
         partial[tid] = sum;
         GroupSum.Sum(partial, 1);
         float scale = 1f / MathF.Sqrt(partial[0] / n + eps);
-        for (int i = tid; i < n; i += GroupSum.Size) y[row + i] = x[row + i] * scale * weight[i];
+        // Four at a time here too: a one-token row of 4096 took 17 us on an H200 with one load in flight.
+        int i1 = tid;
+        for (; i1 + 3 * GroupSum.Size < n; i1 += 4 * GroupSum.Size)
+        {
+            int j1 = i1 + GroupSum.Size, j2 = i1 + 2 * GroupSum.Size, j3 = i1 + 3 * GroupSum.Size;
+            float a = x[row + i1], b = x[row + j1], c = x[row + j2], d = x[row + j3];
+            float wa = weight[i1], wb = weight[j1], wc = weight[j2], wd = weight[j3];
+            y[row + i1] = a * scale * wa; y[row + j1] = b * scale * wb; y[row + j2] = c * scale * wc; y[row + j3] = d * scale * wd;
+        }
+        for (; i1 < n; i1 += GroupSum.Size) y[row + i1] = x[row + i1] * scale * weight[i1];
     }
 }
