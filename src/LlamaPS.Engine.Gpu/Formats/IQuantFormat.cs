@@ -22,6 +22,9 @@ public interface IQuantFormat
     /// </summary>
     bool SplitScales { get; }
 
+    /// <summary>Whether units have a minimum (<see cref="QuantUnit.Min"/>, Q4_K's); when not, it is always 0.</summary>
+    bool HasMin { get; }
+
     /// <summary>Device: decodes unit <paramref name="unit"/> of <paramref name="row"/> (a matrix of <paramref name="units"/> units a row).</summary>
     QuantUnit Decode(ArrayView<uint> quants, ArrayView<float> scales, long row, int unit, int units);
 

@@ -14,6 +14,7 @@ public struct Q4_0Format : IQuantFormat
     public readonly int StoredWords => 4;
     public readonly int ScalesPerUnit => 1;
     public readonly bool SplitScales => false;
+    public readonly bool HasMin => false;
 
     public readonly QuantUnit Decode(ArrayView<uint> q, ArrayView<float> s, long row, int unit, int units)
     {

@@ -14,6 +14,7 @@ public struct Q4_KFormat : IQuantFormat
     public readonly int StoredWords => 4;
     public readonly int ScalesPerUnit => 2;
     public readonly bool SplitScales => false;
+    public readonly bool HasMin => true;
 
     public readonly QuantUnit Decode(ArrayView<uint> q, ArrayView<float> s, long row, int unit, int units)
     {

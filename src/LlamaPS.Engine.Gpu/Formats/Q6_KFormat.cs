@@ -15,6 +15,7 @@ public struct Q6_KFormat : IQuantFormat
     public readonly int StoredWords => 6;
     public readonly int ScalesPerUnit => 2;
     public readonly bool SplitScales => true;
+    public readonly bool HasMin => false;
 
     public readonly QuantUnit Decode(ArrayView<uint> q, ArrayView<float> s, long row, int unit, int units)
     {

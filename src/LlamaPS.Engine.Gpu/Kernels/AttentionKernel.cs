@@ -9,11 +9,11 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// key and value once per block of tokens rather than once per token.
 /// Same numerics as the CPU engine (and llama.cpp's CPU flash attention): q rounded to f16, an online softmax whose
 /// V accumulator is kept at f16 precision and rescaled when a new maximum appears. The positions go by in chunks of
-/// <see cref="Chunk"/>: the chunk's keys and values are copied to shared memory (coalesced), a thread a (token,
-/// position) computes the scores, one thread a token walks them in order for its running maximum and the factors
+/// <see cref="Chunk"/>: the chunk's keys and values are copied to shared memory (coalesced), the threads compute
+/// the scores (a thread a (token, position) pair, or several a pair when the block has fewer tokens), one thread a token walks them in order for its running maximum and the factors
 /// (acc = f16(f16(acc * m_j) + v_j * w_j), m_j = 1 where no new maximum appears, as f16(acc * 1) = acc; positions a
 /// token does not see get m_j = 1, w_j = 0, which leave acc as it is), and then every thread applies them to its own
-/// dimensions (tid and tid + 128) of every token, the accumulators in shared memory.
+/// dimensions (tid and tid + 128) of every token, the accumulators kept in shared memory between chunks.
 /// </summary>
 public static class AttentionKernel
 {
@@ -23,7 +23,11 @@ public static class AttentionKernel
     private const int QueryFloats = MaxHeadDim + 1; // likewise for the two queries a warp's scores read
 
     /// <summary>Bytes of shared memory a group takes.</summary>
-    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 2 * 2 * Chunk * RowHalves + 4 * (3 * Queries * Chunk + Queries);
+    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 2 * 2 * Chunk * RowHalves + 4 * (GroupSum.Size + 2 * Queries * Chunk + Queries);
+
+    /// <summary>One step of the accumulator: f16(f16(a * m) + v * w).</summary>
+    private static float Step(float a, float v, float m, float w) =>
+        DeviceMath.RoundToHalfPrecision(DeviceMath.RoundToHalfPrecision(a * m) + v * w);
 
     /// <summary>Groups for <paramref name="tokens"/> tokens of <paramref name="heads"/> heads.</summary>
     public static int Groups(int tokens, int heads) => (tokens + Queries - 1) / Queries * heads;
@@ -35,7 +39,7 @@ public static class AttentionKernel
         var acc = SharedMemory.Allocate<float>(Queries * MaxHeadDim);
         var k = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
         var v = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
-        var score = SharedMemory.Allocate<float>(Queries * Chunk);
+        var partial = SharedMemory.Allocate<float>(GroupSum.Size);
         var rescale = SharedMemory.Allocate<float>(Queries * Chunk);
         var weight = SharedMemory.Allocate<float>(Queries * Chunk);
         var total = SharedMemory.Allocate<float>(Queries);
@@ -46,10 +50,11 @@ public static class AttentionKernel
         {
             int t = i / headDim, e = i % headDim;
             qh[t * QueryFloats + e] = DeviceMath.RoundToHalf(q[((long)(t0 + t) * heads + h) * headDim + e]);
-            acc[t * MaxHeadDim + e] = 0;
         }
+        for (int i = tid; i < Queries * MaxHeadDim; i += GroupSum.Size) acc[i] = 0;
 
-        int st = tid / Chunk, sj = tid % Chunk; // the score this thread computes: token st, position sj of the chunk
+        // The scores: a (token, position) pair a thread, or where the block has fewer tokens, parts of a pair's sum.
+        int pairs = count * Chunk, parts = GroupSum.Size / pairs, pair = tid % pairs, part = tid / pairs;
         float max = float.NegativeInfinity, sum = 0; // thread t < count: token t's
         for (int c0 = 0; c0 < length; c0 += Chunk)
         {
@@ -62,22 +67,26 @@ public static class AttentionKernel
                 v[j * RowHalves + e] = values[at];
             }
             Group.Barrier();
-            if (st < count && sj < n)
+            if (part < parts && pair % Chunk < n)
             {
+                int st = pair / Chunk, sj = pair % Chunk;
                 float s = 0;
-                for (int i = 0; i < headDim; i++) s += qh[st * QueryFloats + i] * DeviceMath.HalfToFloat(k[sj * RowHalves + i]);
-                score[st * Chunk + sj] = s * scale;
+                for (int i = part; i < headDim; i += parts) s += qh[st * QueryFloats + i] * DeviceMath.HalfToFloat(k[sj * RowHalves + i]);
+                partial[part * pairs + pair] = s;
             }
             Group.Barrier();
-            if (tid < count)
+            if (tid < Queries)
             {
-                int visible = start + t0 + tid + 1 - c0; // positions of this chunk the token sees
+                // Tokens past count see nothing: their factors (1, 0) leave the accumulators below as they are.
+                int visible = tid < count ? start + t0 + tid + 1 - c0 : 0; // positions of this chunk the token sees
                 for (int j = 0; j < n; j++)
                 {
                     float ms = 1f, ws = 0f;
                     if (j < visible)
                     {
-                        float s = score[tid * Chunk + j];
+                        float s = partial[tid * Chunk + j];
+                        for (int p = 1; p < parts; p++) s += partial[p * pairs + tid * Chunk + j];
+                        s *= scale;
                         ws = 1f;
                         if (s > max)
                         {
@@ -95,15 +104,26 @@ public static class AttentionKernel
                 }
             }
             Group.Barrier();
-            for (int t = 0; t < count; t++)
+            for (int d = tid; d < headDim; d += GroupSum.Size)
             {
-                for (int d = tid; d < headDim; d += GroupSum.Size)
+                // The tokens' accumulators of dimension d side by side, so their chains of roundings overlap.
+                float a0 = acc[d], a1 = acc[MaxHeadDim + d], a2 = acc[2 * MaxHeadDim + d], a3 = acc[3 * MaxHeadDim + d];
+                float a4 = acc[4 * MaxHeadDim + d], a5 = acc[5 * MaxHeadDim + d], a6 = acc[6 * MaxHeadDim + d], a7 = acc[7 * MaxHeadDim + d];
+                for (int j = 0; j < n; j++)
                 {
-                    float a = acc[t * MaxHeadDim + d];
-                    for (int j = 0; j < n; j++)
-                        a = DeviceMath.RoundToHalfPrecision(DeviceMath.RoundToHalfPrecision(a * rescale[t * Chunk + j]) + DeviceMath.HalfToFloat(v[j * RowHalves + d]) * weight[t * Chunk + j]);
-                    acc[t * MaxHeadDim + d] = a;
+                    float vj = DeviceMath.HalfToFloat(v[j * RowHalves + d]);
+                    a0 = Step(a0, vj, rescale[j], weight[j]);
+                    if (count == 1) continue;
+                    a1 = Step(a1, vj, rescale[Chunk + j], weight[Chunk + j]);
+                    a2 = Step(a2, vj, rescale[2 * Chunk + j], weight[2 * Chunk + j]);
+                    a3 = Step(a3, vj, rescale[3 * Chunk + j], weight[3 * Chunk + j]);
+                    a4 = Step(a4, vj, rescale[4 * Chunk + j], weight[4 * Chunk + j]);
+                    a5 = Step(a5, vj, rescale[5 * Chunk + j], weight[5 * Chunk + j]);
+                    a6 = Step(a6, vj, rescale[6 * Chunk + j], weight[6 * Chunk + j]);
+                    a7 = Step(a7, vj, rescale[7 * Chunk + j], weight[7 * Chunk + j]);
                 }
+                acc[d] = a0; acc[MaxHeadDim + d] = a1; acc[2 * MaxHeadDim + d] = a2; acc[3 * MaxHeadDim + d] = a3;
+                acc[4 * MaxHeadDim + d] = a4; acc[5 * MaxHeadDim + d] = a5; acc[6 * MaxHeadDim + d] = a6; acc[7 * MaxHeadDim + d] = a7;
             }
             Group.Barrier();
         }

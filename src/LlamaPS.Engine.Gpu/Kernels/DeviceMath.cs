@@ -22,6 +22,12 @@ public static class DeviceMath
         return (h & 0x8000) != 0 ? -magnitude : magnitude;
     }
 
+    /// <summary>
+    /// i as a float for |i| below 2^22, by adding it to the mantissa of 1.5 * 2^23 and subtracting that again: two
+    /// full-rate operations where a conversion instruction runs at an eighth of the rate on NVIDIA GPUs.
+    /// </summary>
+    public static float SmallIntToFloat(int i) => Interop.IntAsFloat(0x4B400000u + (uint)i) - 12582912f;
+
     /// <summary>A bfloat16, given as its bits, widened to float.</summary>
     public static float BFloat16ToFloat(uint b) => Interop.IntAsFloat(b << 16);
 

@@ -13,7 +13,9 @@ public struct MmaTile
 
     /// <summary>
     /// Adds one staged unit of tokens 8 <paramref name="tile"/>.. (B: their words c and 4 + c at column g = lane / 4):
-    /// y += d_t * (lo_r * sum_lo + hi_r * sum_hi - min_r * s_t), as <see cref="QuantDot"/>.
+    /// y += d_t * (lo_r * sum_lo + hi_r * sum_hi - min_r * s_t), as <see cref="QuantDot"/>; the halves summed
+    /// together where the format's halves share a scale, the minimum left out where it has none. The integer sums
+    /// stay far below 2^22, so they become floats without conversion instructions.
     /// </summary>
     public void Add<TFormat>(in MmaWeights w, in QuantTileStage stage, int tile, int unit, int lane)
         where TFormat : struct, IQuantFormat
@@ -21,26 +23,36 @@ public struct MmaTile
         int c = lane % 4;
         int at = (8 * tile + lane / 4) * stage.RowWords + 8 * unit + c;
         uint lo = stage.Activations[at], hi = stage.Activations[at + 4];
-        int t = unit * stage.TileTokens + 8 * tile + 2 * c;
-        float d0 = stage.ActivationScale[t], d1 = stage.ActivationScale[t + 1];
-        int s0 = stage.ActivationSum[t], s1 = stage.ActivationSum[t + 1];
-        if (default(TFormat).SplitScales)
+        int ts = unit * stage.TileTokens + 8 * tile + 2 * c;
+        float d0 = stage.ActivationScale[ts], d1 = stage.ActivationScale[ts + 1];
+        var format = default(TFormat);
+        float p0, p1, p2, p3;
+        if (format.SplitScales)
         {
             TensorCores.MultiplyK16(w.Row0Lo, w.Row8Lo, lo, out int l0, out int l1, out int l2, out int l3);
             TensorCores.MultiplyK16(w.Row0Hi, w.Row8Hi, hi, out int h0, out int h1, out int h2, out int h3);
-            C0 += d0 * (w.ScaleLo0 * l0 + w.ScaleHi0 * h0 - w.Min0 * s0);
-            C1 += d1 * (w.ScaleLo0 * l1 + w.ScaleHi0 * h1 - w.Min0 * s1);
-            C2 += d0 * (w.ScaleLo8 * l2 + w.ScaleHi8 * h2 - w.Min8 * s0);
-            C3 += d1 * (w.ScaleLo8 * l3 + w.ScaleHi8 * h3 - w.Min8 * s1);
+            p0 = w.ScaleLo0 * DeviceMath.SmallIntToFloat(l0) + w.ScaleHi0 * DeviceMath.SmallIntToFloat(h0);
+            p1 = w.ScaleLo0 * DeviceMath.SmallIntToFloat(l1) + w.ScaleHi0 * DeviceMath.SmallIntToFloat(h1);
+            p2 = w.ScaleLo8 * DeviceMath.SmallIntToFloat(l2) + w.ScaleHi8 * DeviceMath.SmallIntToFloat(h2);
+            p3 = w.ScaleLo8 * DeviceMath.SmallIntToFloat(l3) + w.ScaleHi8 * DeviceMath.SmallIntToFloat(h3);
         }
         else
         {
-            TensorCores.MultiplyK32(w.Row0Lo, w.Row8Lo, w.Row0Hi, w.Row8Hi, lo, hi, out int p0, out int p1, out int p2, out int p3);
-            C0 += d0 * (w.ScaleLo0 * p0 - w.Min0 * s0);
-            C1 += d1 * (w.ScaleLo0 * p1 - w.Min0 * s1);
-            C2 += d0 * (w.ScaleLo8 * p2 - w.Min8 * s0);
-            C3 += d1 * (w.ScaleLo8 * p3 - w.Min8 * s1);
+            TensorCores.MultiplyK32(w.Row0Lo, w.Row8Lo, w.Row0Hi, w.Row8Hi, lo, hi, out int k0, out int k1, out int k2, out int k3);
+            p0 = w.ScaleLo0 * DeviceMath.SmallIntToFloat(k0);
+            p1 = w.ScaleLo0 * DeviceMath.SmallIntToFloat(k1);
+            p2 = w.ScaleLo8 * DeviceMath.SmallIntToFloat(k2);
+            p3 = w.ScaleLo8 * DeviceMath.SmallIntToFloat(k3);
         }
+        if (format.HasMin)
+        {
+            float s0 = DeviceMath.SmallIntToFloat(stage.ActivationSum[ts]), s1 = DeviceMath.SmallIntToFloat(stage.ActivationSum[ts + 1]);
+            p0 -= w.Min0 * s0; p1 -= w.Min0 * s1; p2 -= w.Min8 * s0; p3 -= w.Min8 * s1;
+        }
+        C0 += d0 * p0;
+        C1 += d1 * p1;
+        C2 += d0 * p2;
+        C3 += d1 * p3;
     }
 
     /// <summary>Writes the lane's values for rows row, row + 8 and tokens token, token + 1 inside y [tokens, rows].</summary>
