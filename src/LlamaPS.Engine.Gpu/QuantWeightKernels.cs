@@ -17,6 +17,7 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
     private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>? _gemv;
     private Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>? _gemm;
     private AcceleratorStream? _stream;
+    private Action<KernelConfig, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>? _gemvWide;
     private Action<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? _gather;
     private int _tileRows, _tileTokens;
 
@@ -36,6 +37,7 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
             : accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat>);
         _stream = accelerator.DefaultStream;
         (_tileRows, _tileTokens) = tensorCores ? (QuantMmaKernel.TileRows, QuantMmaKernel.TileTokens) : (QuantGemmKernel.TileRows, QuantGemmKernel.TileTokens);
+        _gemvWide = accelerator.LoadStreamKernel<ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>(QuantGemvWideKernel.Run<TFormat>);
         _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(QuantEmbeddingKernel.Run<TFormat>);
     }
 
@@ -82,7 +84,11 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
 
     public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
     {
-        if (vectorKernel)
+        if (vectorKernel && w.Units % 4 == 0)
+            _gemvWide!(new KernelConfig((w.Rows + QuantGemvWideKernel.RowsPerGroup - 1) / QuantGemvWideKernel.RowsPerGroup, GroupSum.Size),
+                w.Words.Cast<Vector4Words>(), w.Scales.Cast<Vector4Words>(), quantized.Words.View.AsContiguous().Cast<Vector4Words>(),
+                quantized.Scales.View.AsContiguous().Cast<Vector4Words>(), quantized.Sums.View.AsContiguous().Cast<Vector4Words>(), y, w.Rows, w.Units, accumulate ? 1 : 0);
+        else if (vectorKernel)
             _gemv!(new KernelConfig((w.Rows + RowsPerGroup - 1) / RowsPerGroup, GroupSum.Size),
                 w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
         else

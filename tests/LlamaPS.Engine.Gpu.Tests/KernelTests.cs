@@ -31,6 +31,10 @@ public abstract unsafe class KernelTests
             // Columns: 3 blocks (a partial step for 32-blocks), or 2 super-blocks; floats end mid-step.
             int cols = block == 1 ? 98 : block == 32 ? 96 : 512;
             data.Add(type, 67, cols, 1, true);
+            // Quantized rows of more than 128 units, a multiple of 4: the wide matrix-vector kernel, its threads
+            // striding past the first 32 quads of units.
+            if (block == 32) data.Add(type, 67, 32 * 4 * 33, 1, true);
+            if (block == 256) data.Add(type, 67, 256 * 17, 1, true);
             foreach (int tokens in new[] { 1, 3, 37 })
                 data.Add(type, 67, cols, tokens, false);
         }

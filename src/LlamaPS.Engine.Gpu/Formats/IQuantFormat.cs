@@ -25,8 +25,8 @@ public interface IQuantFormat
     /// <summary>Whether units have a minimum (<see cref="QuantUnit.Min"/>, Q4_K's); when not, it is always 0.</summary>
     bool HasMin { get; }
 
-    /// <summary>Device: decodes unit <paramref name="unit"/> of <paramref name="row"/> (a matrix of <paramref name="units"/> units a row).</summary>
-    QuantUnit Decode(ArrayView<uint> quants, ArrayView<float> scales, long row, int unit, int units);
+    /// <summary>Device: decodes a unit from its stored words and scales (read by <see cref="QuantLayout"/>).</summary>
+    QuantUnit Unpack(in StoredUnit stored);
 
     /// <summary>
     /// Host: the device form of unit <paramref name="unit"/> of one GGUF row (<paramref name="row"/>, in the type's

@@ -16,11 +16,10 @@ public struct Q4_0Format : IQuantFormat
     public readonly bool SplitScales => false;
     public readonly bool HasMin => false;
 
-    public readonly QuantUnit Decode(ArrayView<uint> q, ArrayView<float> s, long row, int unit, int units)
+    public readonly QuantUnit Unpack(in StoredUnit u)
     {
-        long w = row * 4 * units + unit;
-        uint a = q[w], b = q[w + units], c = q[w + 2 * units], d = q[w + 3 * units];
-        float scale = s[row * units + unit];
+        uint a = u.W0, b = u.W1, c = u.W2, d = u.W3;
+        float scale = u.S0;
         return new QuantUnit
         {
             W0 = Low(a), W1 = Low(b), W2 = Low(c), W3 = Low(d),

@@ -16,16 +16,15 @@ public struct Q4_KFormat : IQuantFormat
     public readonly bool SplitScales => false;
     public readonly bool HasMin => true;
 
-    public readonly QuantUnit Decode(ArrayView<uint> q, ArrayView<float> s, long row, int unit, int units)
+    public readonly QuantUnit Unpack(in StoredUnit u)
     {
-        long w = row * 4 * units + unit, sc = row * 2 * units + unit;
-        uint a = q[w], b = q[w + units], c = q[w + 2 * units], d = q[w + 3 * units];
-        float scale = s[sc];
+        uint a = u.W0, b = u.W1, c = u.W2, d = u.W3;
+        float scale = u.S0;
         return new QuantUnit
         {
             W0 = a & 0x0F0F0F0Fu, W1 = b & 0x0F0F0F0Fu, W2 = c & 0x0F0F0F0Fu, W3 = d & 0x0F0F0F0Fu,
             W4 = (a >> 4) & 0x0F0F0F0Fu, W5 = (b >> 4) & 0x0F0F0F0Fu, W6 = (c >> 4) & 0x0F0F0F0Fu, W7 = (d >> 4) & 0x0F0F0F0Fu,
-            ScaleLo = scale, ScaleHi = scale, Min = s[sc + units],
+            ScaleLo = scale, ScaleHi = scale, Min = u.S1,
         };
     }
 

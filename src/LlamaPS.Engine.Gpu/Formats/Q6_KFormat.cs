@@ -17,16 +17,14 @@ public struct Q6_KFormat : IQuantFormat
     public readonly bool SplitScales => true;
     public readonly bool HasMin => false;
 
-    public readonly QuantUnit Decode(ArrayView<uint> q, ArrayView<float> s, long row, int unit, int units)
+    public readonly QuantUnit Unpack(in StoredUnit u)
     {
-        long w = row * 6 * units + unit, sc = row * 2 * units + unit;
-        uint a = q[w], b = q[w + units], c = q[w + 2 * units], d = q[w + 3 * units];
-        uint h0 = q[w + 4 * units], h1 = q[w + 5 * units];
+        uint a = u.W0, b = u.W1, c = u.W2, d = u.W3, h0 = u.W4, h1 = u.W5;
         return new QuantUnit
         {
             W0 = Value(a, h0, 0), W1 = Value(b, h0, 2), W2 = Value(c, h0, 4), W3 = Value(d, h0, 6),
             W4 = Value(a >> 4, h1, 0), W5 = Value(b >> 4, h1, 2), W6 = Value(c >> 4, h1, 4), W7 = Value(d >> 4, h1, 6),
-            ScaleLo = s[sc], ScaleHi = s[sc + units],
+            ScaleLo = u.S0, ScaleHi = u.S1,
         };
     }
 

@@ -11,17 +11,11 @@ public struct Q8_0Format : IQuantFormat
     public readonly bool SplitScales => false;
     public readonly bool HasMin => false;
 
-    public readonly QuantUnit Decode(ArrayView<uint> q, ArrayView<float> s, long row, int unit, int units)
+    public readonly QuantUnit Unpack(in StoredUnit u) => new()
     {
-        long w = row * 8 * units + unit;
-        float d = s[row * units + unit];
-        return new QuantUnit
-        {
-            W0 = q[w], W1 = q[w + units], W2 = q[w + 2 * units], W3 = q[w + 3 * units],
-            W4 = q[w + 4 * units], W5 = q[w + 5 * units], W6 = q[w + 6 * units], W7 = q[w + 7 * units],
-            ScaleLo = d, ScaleHi = d,
-        };
-    }
+        W0 = u.W0, W1 = u.W1, W2 = u.W2, W3 = u.W3, W4 = u.W4, W5 = u.W5, W6 = u.W6, W7 = u.W7,
+        ScaleLo = u.S0, ScaleHi = u.S0,
+    };
 
     public readonly void Pack(ReadOnlySpan<byte> row, int unit, Span<uint> words, Span<float> scales)
     {

@@ -13,7 +13,7 @@ public static class QuantEmbeddingKernel
         where TFormat : struct, IQuantFormat
     {
         int t = index / units, unit = index % units;
-        var q = default(TFormat).Decode(quants, weightScales, ids[t], unit, units);
+        var q = QuantLayout.Decode<TFormat>(quants, weightScales, ids[t], unit, units);
         long o = ((long)t * units + unit) * 32;
         Write(x, o, q.W0, q.ScaleLo, q.Min);
         Write(x, o + 4, q.W1, q.ScaleLo, q.Min);

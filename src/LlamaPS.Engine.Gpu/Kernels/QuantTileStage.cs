@@ -29,13 +29,12 @@ public struct QuantTileStage
         int rows, int units, int tokens, int r0, int t0, int u0)
         where TFormat : struct, IQuantFormat
     {
-        var format = default(TFormat);
         int tid = Group.IdxX;
         // Weights: consecutive threads decode consecutive units of a row.
         for (int i = tid; i < TileRows * StepUnits; i += GroupSum.Size)
         {
             int r = i / StepUnits, uu = i % StepUnits, row = r0 + r, unit = u0 + uu;
-            var q = row < rows && unit < units ? format.Decode(quants, weightScales, row, unit, units) : new QuantUnit();
+            var q = row < rows && unit < units ? QuantLayout.Decode<TFormat>(quants, weightScales, row, unit, units) : new QuantUnit();
             int o = r * RowWords + uu * 8;
             Weights[o] = q.W0; Weights[o + 1] = q.W1; Weights[o + 2] = q.W2; Weights[o + 3] = q.W3;
             Weights[o + 4] = q.W4; Weights[o + 5] = q.W5; Weights[o + 6] = q.W6; Weights[o + 7] = q.W7;
