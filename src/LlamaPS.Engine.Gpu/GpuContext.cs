@@ -95,7 +95,7 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
     {
         int dim = _c.EmbeddingLength;
         _ops.RmsNorm(_x.View.SubView((long)last * dim, dim), _b.OutputNorm.View, _xb.View, 1, dim, _c.RmsEpsilon);
-        Project(_xb.View, dim, 1, (_b.Output, _logits.View, false));
+        Project(_xb.View, dim, 1, 0, (_b.Output, _logits.View, false));
         _logits.View.SubView(0, _c.VocabSize).CopyToCPU(ref MemoryMarshal.GetReference(logits), _c.VocabSize);
     }
 
@@ -155,22 +155,38 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
             GpuLayer L = _b.Layers[l];
             ArrayView<ushort> keys = _keys.View.SubView(l * cache, cache), values = _values.View.SubView(l * cache, cache);
             // Attention: xb = norm(x); q, k, v = W xb (+ b); rotate q, k; cache k, v; att = attention; x += Wo att.
-            _ops.RmsNorm(x, L.AttnNorm.View, xb, n, dim, _c.RmsEpsilon);
-            Project(xb, dim, n, L.Qkv, _qkv.View, q, k, v);
+            // Where every product reads the same 8-bit form, the norm is computed as x is quantized and xb is not written.
+            int qkvUnits = SharedActivationUnits(L.Qkv.Parts);
+            if (qkvUnits != 0) _ops.QuantizeNormed(x, L.AttnNorm.View, _c.RmsEpsilon, dim, n, qkvUnits, _quantized);
+            else _ops.RmsNorm(x, L.AttnNorm.View, xb, n, dim, _c.RmsEpsilon);
+            Project(xb, dim, n, qkvUnits, L.Qkv, _qkv.View, q, k, v);
             if (L.Bq is not null) _ops.BiasAdd(q, L.Bq.View, n, qDim);
             if (L.Bk is not null) _ops.BiasAdd(k, L.Bk.View, n, kvDim);
             if (L.Bv is not null) _ops.BiasAdd(v, L.Bv.View, n, kvDim);
             _ops.Rope(q, k, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pos, _c.Rope.Dimensions, _c.Rope.FreqBase, _c.Rope.Style == RopeStyle.Neox);
             _ops.KvStore(k, v, keys, values, pos, n, kvDim);
             _ops.Attention(q, keys, values, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim);
-            Project(att, qDim, n, (L.Wo, x, true));
+            Project(att, qDim, n, 0, (L.Wo, x, true));
 
-            // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x).
-            _ops.RmsNorm(x, L.FfnNorm.View, xb, n, dim, _c.RmsEpsilon);
-            Project(xb, dim, n, L.GateUp, _gateUp.View, gate, up);
-            _ops.SwiGlu(gate, up, n * ffn);
-            Project(gate, ffn, n, (L.Down, x, true));
+            // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x); norm and gating fused into the
+            // quantization as above where the products allow.
+            int gateUpUnits = SharedActivationUnits(L.GateUp.Parts), downUnits = L.Down.Kernels.ActivationBlockUnits;
+            if (gateUpUnits != 0) _ops.QuantizeNormed(x, L.FfnNorm.View, _c.RmsEpsilon, dim, n, gateUpUnits, _quantized);
+            else _ops.RmsNorm(x, L.FfnNorm.View, xb, n, dim, _c.RmsEpsilon);
+            Project(xb, dim, n, gateUpUnits, L.GateUp, _gateUp.View, gate, up);
+            if (downUnits != 0) _ops.QuantizeGated(gate, up, ffn, n, downUnits, _quantized);
+            else _ops.SwiGlu(gate, up, n * ffn);
+            Project(gate, ffn, n, downUnits, (L.Down, x, true));
         }
+    }
+
+    /// <summary>The 8-bit activation form (units a scale) all of <paramref name="matrices"/> read, or 0 where they differ or one is float.</summary>
+    private static int SharedActivationUnits(IReadOnlyList<DeviceMatrix> matrices)
+    {
+        int units = matrices[0].Kernels.ActivationBlockUnits;
+        foreach (var m in matrices)
+            if (m.Kernels.ActivationBlockUnits != units) return 0;
+        return units;
     }
 
     /// <summary>
@@ -178,7 +194,7 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
     /// stack, each stack writing its rows side by side in <paramref name="joined"/> (where the outputs lie one after
     /// the other), for a batch part by part.
     /// </summary>
-    private void Project(ArrayView<float> x, int cols, int tokens, MatrixStack stack, ArrayView<float> joined, params ArrayView<float>[] outputs)
+    private void Project(ArrayView<float> x, int cols, int tokens, int quantizedAs, MatrixStack stack, ArrayView<float> joined, params ArrayView<float>[] outputs)
     {
         if (tokens == 1)
         {
@@ -189,21 +205,21 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
                 products[i] = (stack.Stacks[i], joined.SubView(row, stack.Stacks[i].Rows), false);
                 row += stack.Stacks[i].Rows;
             }
-            Project(x, cols, 1, products);
+            Project(x, cols, 1, quantizedAs, products);
         }
         else
         {
-            Project(x, cols, tokens, stack.Parts.Select((p, i) => (p, outputs[i], false)).ToArray());
+            Project(x, cols, tokens, quantizedAs, stack.Parts.Select((p, i) => (p, outputs[i], false)).ToArray());
         }
     }
 
     /// <summary>
     /// Products of one input x [tokens, cols] with several matrices: x is quantized once for each activation format
-    /// the matrices need (in the order they come), then each product runs.
+    /// the matrices need (in the order they come), then each product runs. <paramref name="quantizedAs"/> names the
+    /// form the quantized activations already hold x in (0: none).
     /// </summary>
-    private void Project(ArrayView<float> x, int cols, int tokens, params (DeviceMatrix W, ArrayView<float> Y, bool Accumulate)[] products)
+    private void Project(ArrayView<float> x, int cols, int tokens, int quantizedAs, params (DeviceMatrix W, ArrayView<float> Y, bool Accumulate)[] products)
     {
-        int quantizedAs = -1;
         foreach (var (w, y, accumulate) in products)
         {
             int blockUnits = w.Kernels.ActivationBlockUnits;

@@ -10,7 +10,9 @@ namespace LlamaPS.Engine.Gpu;
 /// </summary>
 internal sealed class OperatorKernels
 {
-    private Action<KernelConfig, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int>? _quantize;
+    private Action<KernelConfig, PlainActivations, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int>? _quantize;
+    private Action<KernelConfig, NormedActivations, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int>? _quantizeNormed;
+    private Action<KernelConfig, GatedActivations, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int>? _quantizeGated;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>? _rmsNorm;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int, int, float, int>? _rope;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, int, int>? _kvStore;
@@ -20,7 +22,9 @@ internal sealed class OperatorKernels
 
     public void Compile(Accelerator accelerator)
     {
-        _quantize = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int>(QuantizeActivationsKernel.Run);
+        _quantize = accelerator.LoadStreamKernel<PlainActivations, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int>(QuantizeActivationsKernel.Run);
+        _quantizeNormed = accelerator.LoadStreamKernel<NormedActivations, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int>(QuantizeActivationsKernel.Run);
+        _quantizeGated = accelerator.LoadStreamKernel<GatedActivations, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int>(QuantizeActivationsKernel.Run);
         _rmsNorm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RmsNormKernel.Run);
         _rope = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int, int, float, int>(RopeKernel.Run);
         _kvStore = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, int, int>(KvStoreKernel.Run);
@@ -31,7 +35,18 @@ internal sealed class OperatorKernels
 
     /// <summary>x [tokens, cols] to 8-bit units with <paramref name="blockUnits"/> units a scale (1: Q8_0, 8: Q8_K).</summary>
     public void Quantize(ArrayView<float> x, int cols, int tokens, int blockUnits, QuantizedActivations q) =>
-        _quantize!(new KernelConfig(new Index2D((cols / 32 + QuantizeActivationsKernel.GroupUnits - 1) / QuantizeActivationsKernel.GroupUnits, tokens), new Index2D(GroupSum.Size, 1)), x, q.Words.View, q.Scales.View, q.Sums.View, cols, blockUnits);
+        _quantize!(QuantizeShape(cols, tokens), new PlainActivations(x), q.Words.View, q.Scales.View, q.Sums.View, cols, blockUnits);
+
+    /// <summary>RMSNorm(x) * weight [tokens, cols] quantized as <see cref="Quantize"/> does, without writing the normed values.</summary>
+    public void QuantizeNormed(ArrayView<float> x, ArrayView<float> weight, float eps, int cols, int tokens, int blockUnits, QuantizedActivations q) =>
+        _quantizeNormed!(QuantizeShape(cols, tokens), new NormedActivations(x, weight, eps), q.Words.View, q.Scales.View, q.Sums.View, cols, blockUnits);
+
+    /// <summary>silu(gate) * up [tokens, cols] quantized as <see cref="Quantize"/> does, without writing the gated values.</summary>
+    public void QuantizeGated(ArrayView<float> gate, ArrayView<float> up, int cols, int tokens, int blockUnits, QuantizedActivations q) =>
+        _quantizeGated!(QuantizeShape(cols, tokens), new GatedActivations(gate, up), q.Words.View, q.Scales.View, q.Sums.View, cols, blockUnits);
+
+    private static KernelConfig QuantizeShape(int cols, int tokens) =>
+        new(new Index2D((cols / 32 + QuantizeActivationsKernel.GroupUnits - 1) / QuantizeActivationsKernel.GroupUnits, tokens), new Index2D(GroupSum.Size, 1));
 
     public void RmsNorm(ArrayView<float> x, ArrayView<float> weight, ArrayView<float> y, int rows, int n, float eps) =>
         _rmsNorm!(new KernelConfig(rows, GroupSum.Size), x, weight, y, n, eps);

@@ -169,6 +169,44 @@ public abstract unsafe class KernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 96)]
+    [InlineData(8, 4608)]
+    public void FusedQuantizationsEqualNormOrGatingThenQuantize(int blockUnits, int cols)
+    {
+        // The norm and the gating computed as the values are read must give exactly what the separate kernels write
+        // and the plain quantization then makes of it: the same expressions, only not stored in between.
+        const int tokens = 3;
+        var random = new Random(cols);
+        float[] x = RandomFloats(tokens * cols, random), weight = RandomFloats(cols, random), up = RandomFloats(tokens * cols, random);
+        var acc = Accelerator;
+        var ops = Operators(acc);
+        using var xs = acc.Allocate1D(x);
+        using var ws = acc.Allocate1D(weight);
+        using var ups = acc.Allocate1D(up);
+        using var staged = acc.Allocate1D<float>(x.Length);
+        using var expected = new QuantizedActivations(acc, tokens, cols);
+        using var fused = new QuantizedActivations(acc, tokens, cols);
+
+        ops.RmsNorm(xs.View, ws.View, staged.View, tokens, cols, 1e-5f);
+        ops.Quantize(staged.View, cols, tokens, blockUnits, expected);
+        ops.QuantizeNormed(xs.View, ws.View, 1e-5f, cols, tokens, blockUnits, fused);
+        AssertSameQuantization(expected, fused, "normed");
+
+        staged.View.CopyFromCPU(x);
+        ops.SwiGlu(staged.View, ups.View, x.Length);
+        ops.Quantize(staged.View, cols, tokens, blockUnits, expected);
+        ops.QuantizeGated(xs.View, ups.View, cols, tokens, blockUnits, fused);
+        AssertSameQuantization(expected, fused, "gated");
+    }
+
+    private static void AssertSameQuantization(QuantizedActivations expected, QuantizedActivations actual, string what)
+    {
+        Assert.True(expected.Words.GetAsArray1D().SequenceEqual(actual.Words.GetAsArray1D()), $"{what}: words differ");
+        Assert.True(expected.Scales.GetAsArray1D().SequenceEqual(actual.Scales.GetAsArray1D()), $"{what}: scales differ");
+        Assert.True(expected.Sums.GetAsArray1D().SequenceEqual(actual.Sums.GetAsArray1D()), $"{what}: sums differ");
+    }
+
     [Fact]
     public void RmsNormMatchesCpu()
     {

@@ -3,7 +3,8 @@ using ILGPU;
 namespace LlamaPS.Engine.Gpu.Kernels;
 
 /// <summary>
-/// Activations x [tokens, cols] to 8 bits, as ggml quantizes them before an integer dot product. Units of 32 values
+/// Activations [tokens, cols] to 8 bits, as ggml quantizes them before an integer dot product, read through an
+/// <see cref="IActivationSource"/>: as they are, or normed or gated on the way. Units of 32 values
 /// come out in the device layout the matrix kernels read: word j of token t's unit u (four signed bytes) at
 /// ((t * 8 + j) * U + u), its scale and its integer sum at (t * U + u). <paramref name="blockUnits"/> picks the
 /// format: 1 is Q8_0 (scale amax/127 rounded to f16, values x * 127/amax), 8 is Q8_K (one float scale for 256
@@ -15,7 +16,8 @@ public static class QuantizeActivationsKernel
 {
     public const int GroupUnits = GroupSum.Size / 8;
 
-    public static void Run(ArrayView<float> x, ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums, int cols, int blockUnits)
+    public static void Run<TSource>(TSource source, ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums, int cols, int blockUnits)
+        where TSource : struct, IActivationSource
     {
         var partial = SharedMemory.Allocate<float>(GroupSum.Size);
         var extreme = SharedMemory.Allocate<float>(GroupUnits);
@@ -23,8 +25,10 @@ public static class QuantizeActivationsKernel
         int tid = Group.IdxX, local = tid / 8, part = tid % 8, units = cols / 32;
         int unit = Grid.IdxX * GroupUnits + local, t = Grid.IdxY;
         bool valid = unit < units;
-        long at = (long)t * cols + unit * 32 + part * 4;
-        float v0 = valid ? x[at] : 0f, v1 = valid ? x[at + 1] : 0f, v2 = valid ? x[at + 2] : 0f, v3 = valid ? x[at + 3] : 0f;
+        source.Begin(t, cols, partial);
+        int at = unit * 32 + part * 4;
+        float v0 = valid ? source.Load(t, at, cols) : 0f, v1 = valid ? source.Load(t, at + 1, cols) : 0f;
+        float v2 = valid ? source.Load(t, at + 2, cols) : 0f, v3 = valid ? source.Load(t, at + 3, cols) : 0f;
 
         // The value of largest magnitude, the first one on ties, by thread, then unit, then block: in order at
         // every level, so it is the first in the whole block, as ggml's scan finds it.
