@@ -132,6 +132,12 @@ public sealed unsafe class GpuBackend : IInferenceBackend, IOffloadBackend
     /// </summary>
     public bool MatrixVectorKernels => Accelerator.AcceleratorType != AcceleratorType.CPU;
 
+    /// <summary>
+    /// Whether contexts on a CUDA device record a generated token's launches once as a CUDA graph and replay it
+    /// (on by default; the benchmark turns it off to show what the launches cost).
+    /// </summary>
+    public bool UseCudaGraphs { get; set; } = true;
+
     /// <summary>Time the kernels took to compile and load (JIT), overlapped with the upload.</summary>
     public TimeSpan KernelCompileTime { get; }
 

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using LlamaPS.Engine.Gpu.Cuda;
 using LlamaPS.Engine.Inference;
 using LlamaPS.Engine.Models;
 
@@ -24,11 +26,14 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
     private readonly GpuBackend _b;
     private readonly ModelConfig _c;
     private readonly OperatorKernels _ops;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _ids;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _ids, _position;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _x, _xb, _qkv, _att, _gateUp, _logits;
     private readonly MemoryBuffer1D<ushort, Stride1D.Dense> _keys, _values;
     private readonly QuantizedActivations _quantized;
     private readonly List<IDisposable> _buffers = [];
+    private readonly AcceleratorStream _stream;
+    private CudaGraph? _decodeGraph;
+    private string? _graphFailure;
 
     public GpuContext(GpuBackend backend, int contextLength)
     {
@@ -38,6 +43,9 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
         ContextLength = contextLength;
         var a = backend.Accelerator;
         a.Bind();
+        // CUDA: a stream of the context's own, since the default one (the legacy NULL stream) cannot be recorded.
+        _stream = a is CudaAccelerator ? a.CreateStream() : a.DefaultStream;
+        if (_stream != a.DefaultStream) _buffers.Add(_stream);
         try
         {
             MemoryBuffer1D<T, Stride1D.Dense> Buffer<T>(long length) where T : unmanaged
@@ -47,6 +55,7 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
                 return b;
             }
             _ids = Buffer<int>(MaxBatch);
+            _position = Buffer<int>(1);
             _x = Buffer<float>(MaxBatch * (long)_c.EmbeddingLength);
             _xb = Buffer<float>(MaxBatch * (long)_c.EmbeddingLength);
             _qkv = Buffer<float>(MaxBatch * (long)(_c.QueryDim + 2 * _c.KvDim));
@@ -70,8 +79,43 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
 
     public long MemoryBytes => _buffers.Sum(b => b switch { MemoryBuffer m => m.LengthInBytes, QuantizedActivations q => q.ByteSize, _ => 0 });
 
-    public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits) =>
-        Logits(Blocks(tokens, default, false, startPosition, default), logits);
+    public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
+    {
+        if (tokens.Length == 1 && _b.TokenEmbedding is not null && _stream is CudaStream cuda && _b.UseCudaGraphs)
+            Decode(tokens[0], startPosition, logits, cuda);
+        else
+            Logits(Blocks(tokens, default, false, startPosition, default), logits);
+    }
+
+    /// <summary>Whether generation replays a recorded CUDA graph on this context.</summary>
+    public bool RecordedGraph => _decodeGraph is not null;
+
+    /// <summary>Why generation runs without a CUDA graph on this context; null while it uses one or has not tried.</summary>
+    public string? GraphFailure => _graphFailure;
+
+    /// <summary>
+    /// One generated token on CUDA: the whole step (embedding, blocks, logits) recorded once as a CUDA graph and
+    /// replayed for every token after; only the token id and its position cross to the device first.
+    /// </summary>
+    private void Decode(int token, int startPosition, Span<float> logits, CudaStream cuda)
+    {
+        Check(1, startPosition, [token]);
+        _b.Accelerator.Bind();
+        _ids.View.SubView(0, 1).CopyFromCPU(_stream, ref token, 1);
+        _position.View.CopyFromCPU(_stream, ref startPosition, 1);
+        if (_decodeGraph is null && _graphFailure is null)
+            _decodeGraph = CudaGraph.TryRecord(cuda, DecodeLaunches, out _graphFailure);
+        if (_decodeGraph is not null) _decodeGraph.Launch(cuda);
+        else DecodeLaunches();
+        _logits.View.SubView(0, _c.VocabSize).CopyToCPU(_stream, ref MemoryMarshal.GetReference(logits), _c.VocabSize);
+    }
+
+    private void DecodeLaunches()
+    {
+        _b.TokenEmbedding!.Kernels.Gather(_stream, _b.TokenEmbedding, _ids.View, _x.View, 1);
+        Forward(1);
+        LogitsLaunches(0);
+    }
 
     public void Evaluate(ReadOnlySpan<float> states, int startPosition, Span<float> logits) =>
         Logits(Blocks(default, states, true, startPosition, default), logits);
@@ -93,10 +137,24 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
     /// <summary>The logits [vocab] of the token at row <paramref name="last"/> of x: normed alone and projected to the vocabulary.</summary>
     private void Logits(int last, Span<float> logits)
     {
+        LogitsLaunches(last);
+        _logits.View.SubView(0, _c.VocabSize).CopyToCPU(_stream, ref MemoryMarshal.GetReference(logits), _c.VocabSize);
+    }
+
+    private void LogitsLaunches(int last)
+    {
         int dim = _c.EmbeddingLength;
-        _ops.RmsNorm(_x.View.SubView((long)last * dim, dim), _b.OutputNorm.View, _xb.View, 1, dim, _c.RmsEpsilon);
+        _ops.RmsNorm(_stream, _x.View.SubView((long)last * dim, dim), _b.OutputNorm.View, _xb.View, 1, dim, _c.RmsEpsilon);
         Project(_xb.View, dim, 1, 0, (_b.Output, _logits.View, false));
-        _logits.View.SubView(0, _c.VocabSize).CopyToCPU(ref MemoryMarshal.GetReference(logits), _c.VocabSize);
+    }
+
+    /// <summary>Checks that <paramref name="count"/> tokens fit from <paramref name="startPosition"/> on and that the ids are in the vocabulary.</summary>
+    private void Check(int count, int startPosition, ReadOnlySpan<int> tokens)
+    {
+        if (startPosition < 0 || startPosition + count > ContextLength)
+            throw new ContextLengthExceededException(startPosition + count, ContextLength);
+        foreach (int id in tokens)
+            if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
     }
 
     /// <summary>
@@ -113,35 +171,34 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
             throw new ArgumentException($"Hidden states must be whole rows of {dim} floats; {states.Length} were given.", nameof(states));
         int count = fromStates ? states.Length / dim : tokens.Length;
         if (count == 0) throw new ArgumentException("No tokens to evaluate.", fromStates ? nameof(states) : nameof(tokens));
-        if (startPosition < 0 || startPosition + count > ContextLength)
-            throw new ContextLengthExceededException(startPosition + count, ContextLength);
-        foreach (int id in tokens)
-            if ((uint)id >= (uint)_c.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"Token id outside the vocabulary of {_c.VocabSize}.");
+        Check(count, startPosition, tokens);
 
         _b.Accelerator.Bind();
         int n = 0;
         for (int done = 0; done < count; done += MaxBatch)
         {
             n = Math.Min(MaxBatch, count - done);
+            int position = startPosition + done;
+            _position.View.CopyFromCPU(_stream, ref position, 1);
             if (fromStates)
             {
-                _x.View.SubView(0, (long)n * dim).CopyFromCPU(ref MemoryMarshal.GetReference(states.Slice(done * dim)), (long)n * dim);
+                _x.View.SubView(0, (long)n * dim).CopyFromCPU(_stream, ref MemoryMarshal.GetReference(states.Slice(done * dim)), (long)n * dim);
             }
             else
             {
-                _ids.View.SubView(0, n).CopyFromCPU(ref MemoryMarshal.GetReference(tokens.Slice(done)), n);
-                _b.TokenEmbedding!.Kernels.Gather(_b.TokenEmbedding, _ids.View, _x.View, n);
+                _ids.View.SubView(0, n).CopyFromCPU(_stream, ref MemoryMarshal.GetReference(tokens.Slice(done)), n);
+                _b.TokenEmbedding!.Kernels.Gather(_stream, _b.TokenEmbedding, _ids.View, _x.View, n);
             }
-            Forward(n, startPosition + done);
+            Forward(n);
             if (hiddenStates.IsEmpty) continue;
-            _ops.RmsNorm(_x.View, _b.OutputNorm.View, _xb.View, n, dim, _c.RmsEpsilon);
-            _xb.View.SubView(0, (long)n * dim).CopyToCPU(ref MemoryMarshal.GetReference(hiddenStates.Slice(done * dim)), (long)n * dim);
+            _ops.RmsNorm(_stream, _x.View, _b.OutputNorm.View, _xb.View, n, dim, _c.RmsEpsilon);
+            _xb.View.SubView(0, (long)n * dim).CopyToCPU(_stream, ref MemoryMarshal.GetReference(hiddenStates.Slice(done * dim)), (long)n * dim);
         }
         return n - 1;
     }
 
-    /// <summary>Runs the backend's blocks over the n tokens at positions pos.. whose residual stream [n, dim] is in x.</summary>
-    private void Forward(int n, int pos)
+    /// <summary>Runs the backend's blocks over the n tokens, at the positions from the one in _position on, whose residual stream [n, dim] is in x.</summary>
+    private void Forward(int n)
     {
         int dim = _c.EmbeddingLength, qDim = _c.QueryDim, kvDim = _c.KvDim, ffn = _c.FeedForwardLength;
         long cache = (long)ContextLength * kvDim;
@@ -157,25 +214,25 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
             // Attention: xb = norm(x); q, k, v = W xb (+ b); rotate q, k; cache k, v; att = attention; x += Wo att.
             // Where every product reads the same 8-bit form, the norm is computed as x is quantized and xb is not written.
             int qkvUnits = SharedActivationUnits(L.Qkv.Parts);
-            if (qkvUnits != 0) _ops.QuantizeNormed(x, L.AttnNorm.View, _c.RmsEpsilon, dim, n, qkvUnits, _quantized);
-            else _ops.RmsNorm(x, L.AttnNorm.View, xb, n, dim, _c.RmsEpsilon);
+            if (qkvUnits != 0) _ops.QuantizeNormed(_stream, x, L.AttnNorm.View, _c.RmsEpsilon, dim, n, qkvUnits, _quantized);
+            else _ops.RmsNorm(_stream, x, L.AttnNorm.View, xb, n, dim, _c.RmsEpsilon);
             Project(xb, dim, n, qkvUnits, L.Qkv, _qkv.View, q, k, v);
-            if (L.Bq is not null) _ops.BiasAdd(q, L.Bq.View, n, qDim);
-            if (L.Bk is not null) _ops.BiasAdd(k, L.Bk.View, n, kvDim);
-            if (L.Bv is not null) _ops.BiasAdd(v, L.Bv.View, n, kvDim);
-            _ops.Rope(q, k, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, pos, _c.Rope.Dimensions, _c.Rope.FreqBase, _c.Rope.Style == RopeStyle.Neox);
-            _ops.KvStore(k, v, keys, values, pos, n, kvDim);
-            _ops.Attention(q, keys, values, att, pos, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim);
+            if (L.Bq is not null) _ops.BiasAdd(_stream, q, L.Bq.View, n, qDim);
+            if (L.Bk is not null) _ops.BiasAdd(_stream, k, L.Bk.View, n, kvDim);
+            if (L.Bv is not null) _ops.BiasAdd(_stream, v, L.Bv.View, n, kvDim);
+            _ops.Rope(_stream, q, k, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, _position.View, _c.Rope.Dimensions, _c.Rope.FreqBase, _c.Rope.Style == RopeStyle.Neox);
+            _ops.KvStore(_stream, k, v, keys, values, _position.View, n, kvDim);
+            _ops.Attention(_stream, q, keys, values, att, _position.View, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim);
             Project(att, qDim, n, 0, (L.Wo, x, true));
 
             // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x); norm and gating fused into the
             // quantization as above where the products allow.
             int gateUpUnits = SharedActivationUnits(L.GateUp.Parts), downUnits = L.Down.Kernels.ActivationBlockUnits;
-            if (gateUpUnits != 0) _ops.QuantizeNormed(x, L.FfnNorm.View, _c.RmsEpsilon, dim, n, gateUpUnits, _quantized);
-            else _ops.RmsNorm(x, L.FfnNorm.View, xb, n, dim, _c.RmsEpsilon);
+            if (gateUpUnits != 0) _ops.QuantizeNormed(_stream, x, L.FfnNorm.View, _c.RmsEpsilon, dim, n, gateUpUnits, _quantized);
+            else _ops.RmsNorm(_stream, x, L.FfnNorm.View, xb, n, dim, _c.RmsEpsilon);
             Project(xb, dim, n, gateUpUnits, L.GateUp, _gateUp.View, gate, up);
-            if (downUnits != 0) _ops.QuantizeGated(gate, up, ffn, n, downUnits, _quantized);
-            else _ops.SwiGlu(gate, up, n * ffn);
+            if (downUnits != 0) _ops.QuantizeGated(_stream, gate, up, ffn, n, downUnits, _quantized);
+            else _ops.SwiGlu(_stream, gate, up, n * ffn);
             Project(gate, ffn, n, downUnits, (L.Down, x, true));
         }
     }
@@ -225,15 +282,17 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
             int blockUnits = w.Kernels.ActivationBlockUnits;
             if (blockUnits != 0 && blockUnits != quantizedAs)
             {
-                _ops.Quantize(x, cols, tokens, blockUnits, _quantized);
+                _ops.Quantize(_stream, x, cols, tokens, blockUnits, _quantized);
                 quantizedAs = blockUnits;
             }
-            w.Kernels.Multiply(w, x, _quantized, y, tokens, accumulate, tokens == 1 && _b.MatrixVectorKernels);
+            w.Kernels.Multiply(_stream, w, x, _quantized, y, tokens, accumulate, tokens == 1 && _b.MatrixVectorKernels);
         }
     }
 
     public void Dispose()
     {
+        _decodeGraph?.Dispose();
+        _decodeGraph = null;
         foreach (var b in _buffers) b.Dispose();
         _buffers.Clear();
     }

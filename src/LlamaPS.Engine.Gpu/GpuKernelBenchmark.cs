@@ -46,11 +46,11 @@ public static unsafe class GpuKernelBenchmark
             double Seconds(int tokens, bool vector)
             {
                 cancellation.ThrowIfCancellationRequested();
-                if (kernels.ActivationBlockUnits != 0) ops.Quantize(x.View, cols, tokens, kernels.ActivationBlockUnits, quantized);
+                if (kernels.ActivationBlockUnits != 0) ops.Quantize(acc.DefaultStream, x.View, cols, tokens, kernels.ActivationBlockUnits, quantized);
                 double Run(int repeats)
                 {
                     var clock = Stopwatch.StartNew();
-                    for (int r = 0; r < repeats; r++) kernels.Multiply(w, x.View, quantized, y.View, tokens, false, vector);
+                    for (int r = 0; r < repeats; r++) kernels.Multiply(acc.DefaultStream, w, x.View, quantized, y.View, tokens, false, vector);
                     acc.Synchronize();
                     return clock.Elapsed.TotalSeconds / repeats;
                 }

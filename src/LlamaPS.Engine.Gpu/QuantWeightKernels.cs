@@ -14,11 +14,10 @@ namespace LlamaPS.Engine.Gpu;
 internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationBlockUnits) : WeightKernels
     where TFormat : struct, IQuantFormat
 {
-    private Action<KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>? _gemv;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>? _gemv;
     private Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>? _gemm;
-    private AcceleratorStream? _stream;
-    private Action<KernelConfig, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>? _gemvWide;
-    private Action<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? _gather;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>? _gemvWide;
+    private Action<AcceleratorStream, Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? _gather;
     private int _tileRows, _tileTokens;
 
     private static readonly int RowsPerGroup = QuantGemvKernel.RowsPerGroup(default(TFormat).StoredWords);
@@ -28,17 +27,16 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
 
     public override void Compile(Accelerator accelerator)
     {
-        _gemv = accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(QuantGemvKernel.Run<TFormat>);
+        _gemv = accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(QuantGemvKernel.Run<TFormat>);
         // Tensor cores where the device has them; the integer-ALU tiles everywhere else (and on OpenCL).
         bool tensorCores = GpuBackend.HasTensorCores(accelerator);
         _gemm = tensorCores
             ? CudaKernelLoader.Load<Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>>(
                 (CudaAccelerator)accelerator, QuantMmaKernel.Run<TFormat>)
             : accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat>);
-        _stream = accelerator.DefaultStream;
         (_tileRows, _tileTokens) = tensorCores ? (QuantMmaKernel.TileRows, QuantMmaKernel.TileTokens) : (QuantGemmKernel.TileRows, QuantGemmKernel.TileTokens);
-        _gemvWide = accelerator.LoadStreamKernel<ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>(QuantGemvWideKernel.Run<TFormat>);
-        _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(QuantEmbeddingKernel.Run<TFormat>);
+        _gemvWide = accelerator.LoadKernel<ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>(QuantGemvWideKernel.Run<TFormat>);
+        _gather = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(QuantEmbeddingKernel.Run<TFormat>);
     }
 
     public override unsafe DeviceMatrix Upload(Accelerator accelerator, string name, IReadOnlyList<(nint Data, int Rows)> parts, int cols)
@@ -82,20 +80,20 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
         }
     }
 
-    public override void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
+    public override void Multiply(AcceleratorStream stream, DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel)
     {
         if (vectorKernel && w.Units % 4 == 0)
-            _gemvWide!(new KernelConfig((w.Rows + QuantGemvWideKernel.RowsPerGroup - 1) / QuantGemvWideKernel.RowsPerGroup, GroupSum.Size),
+            _gemvWide!(stream, new KernelConfig((w.Rows + QuantGemvWideKernel.RowsPerGroup - 1) / QuantGemvWideKernel.RowsPerGroup, GroupSum.Size),
                 w.Words.Cast<Vector4Words>(), w.Scales.Cast<Vector4Words>(), quantized.Words.View.AsContiguous().Cast<Vector4Words>(),
                 quantized.Scales.View.AsContiguous().Cast<Vector4Words>(), quantized.Sums.View.AsContiguous().Cast<Vector4Words>(), y, w.Rows, w.Units, accumulate ? 1 : 0);
         else if (vectorKernel)
-            _gemv!(new KernelConfig((w.Rows + RowsPerGroup - 1) / RowsPerGroup, GroupSum.Size),
+            _gemv!(stream, new KernelConfig((w.Rows + RowsPerGroup - 1) / RowsPerGroup, GroupSum.Size),
                 w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
         else
-            _gemm!(_stream!, new KernelConfig(new Index2D((w.Rows + _tileRows - 1) / _tileRows, (tokens + _tileTokens - 1) / _tileTokens), new Index2D(GroupSum.Size, 1)),
+            _gemm!(stream, new KernelConfig(new Index2D((w.Rows + _tileRows - 1) / _tileRows, (tokens + _tileTokens - 1) / _tileTokens), new Index2D(GroupSum.Size, 1)),
                 w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, tokens, accumulate ? 1 : 0);
     }
 
-    public override void Gather(DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens) =>
-        _gather!(tokens * w.Units, w.Words, w.Scales, ids, x, w.Units);
+    public override void Gather(AcceleratorStream stream, DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens) =>
+        _gather!(stream, tokens * w.Units, w.Words, w.Scales, ids, x, w.Units);
 }

@@ -31,14 +31,14 @@ internal abstract class WeightKernels
     public abstract unsafe DeviceMatrix Upload(Accelerator accelerator, string name, IReadOnlyList<(nint Data, int Rows)> parts, int cols);
 
     /// <summary>
-    /// y [tokens, rows] (+)= x [tokens, cols] · Wᵀ. Quantized types read <paramref name="quantized"/>, which must hold
+    /// y [tokens, rows] (+)= x [tokens, cols] · Wᵀ, queued on <paramref name="stream"/>. Quantized types read <paramref name="quantized"/>, which must hold
     /// x quantized in this type's activation format; float types read x. <paramref name="vectorKernel"/> (one token
     /// only) takes the matrix-vector kernel rather than the tiled matrix-matrix one.
     /// </summary>
-    public abstract void Multiply(DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel);
+    public abstract void Multiply(AcceleratorStream stream, DeviceMatrix w, ArrayView<float> x, QuantizedActivations quantized, ArrayView<float> y, int tokens, bool accumulate, bool vectorKernel);
 
     /// <summary>x [tokens, cols] = rows ids[0..tokens) of W, in f32.</summary>
-    public abstract void Gather(DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens);
+    public abstract void Gather(AcceleratorStream stream, DeviceMatrix w, ArrayView<int> ids, ArrayView<float> x, int tokens);
 
     /// <summary>The weight types the GPU backend runs.</summary>
     public static IReadOnlyList<GgmlType> SupportedTypes { get; } =

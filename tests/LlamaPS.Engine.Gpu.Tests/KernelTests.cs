@@ -73,15 +73,15 @@ public abstract unsafe class KernelTests
         using var quantized = new QuantizedActivations(acc, tokens, cols);
         var ops = new OperatorKernels();
         ops.Compile(acc);
-        if (kernels.ActivationBlockUnits != 0) ops.Quantize(xs.View, cols, tokens, kernels.ActivationBlockUnits, quantized);
-        kernels.Multiply(matrix, xs.View, quantized, y.View, tokens, accumulate: true, vectorKernel);
+        if (kernels.ActivationBlockUnits != 0) ops.Quantize(acc.DefaultStream, xs.View, cols, tokens, kernels.ActivationBlockUnits, quantized);
+        kernels.Multiply(acc.DefaultStream, matrix, xs.View, quantized, y.View, tokens, accumulate: true, vectorKernel);
         string what = $"{type} [{rows}, {cols}] x {tokens} tokens ({(vectorKernel ? "matrix-vector" : "matrix-matrix")})";
         AssertClose(expected, y.GetAsArray1D(), Tolerance, what);
 
         // The second part alone, a slice of the stack: y2 [tokens, rows - 30].
         var part = matrix.Slice("part", 30, rows - 30);
         using var y2 = acc.Allocate1D<float>(tokens * part.Rows);
-        kernels.Multiply(part, xs.View, quantized, y2.View, tokens, accumulate: false, vectorKernel);
+        kernels.Multiply(acc.DefaultStream, part, xs.View, quantized, y2.View, tokens, accumulate: false, vectorKernel);
         var expectedPart = new float[tokens * part.Rows];
         for (int t = 0; t < tokens; t++)
             for (int r = 0; r < part.Rows; r++) expectedPart[t * part.Rows + r] = expected[t * rows + 30 + r] - bias[t * rows + 30 + r];
@@ -110,7 +110,7 @@ public abstract unsafe class KernelTests
         using var matrix = Upload(kernels, acc, weights, rows, cols);
         using var idBuffer = acc.Allocate1D(ids);
         using var x = acc.Allocate1D<float>(expected.Length);
-        kernels.Gather(matrix, idBuffer.View, x.View, ids.Length);
+        kernels.Gather(acc.DefaultStream, matrix, idBuffer.View, x.View, ids.Length);
         AssertClose(expected, x.GetAsArray1D(), 0, $"{type} rows");
     }
 
@@ -131,7 +131,7 @@ public abstract unsafe class KernelTests
         ops.Compile(acc);
         using var xs = acc.Allocate1D(x);
         using var q = new QuantizedActivations(acc, tokens, cols);
-        ops.Quantize(xs.View, cols, tokens, blockUnits, q);
+        ops.Quantize(acc.DefaultStream, xs.View, cols, tokens, blockUnits, q);
         uint[] words = q.Words.GetAsArray1D();
         float[] scales = q.Scales.GetAsArray1D();
         int[] sums = q.Sums.GetAsArray1D();
@@ -188,15 +188,15 @@ public abstract unsafe class KernelTests
         using var expected = new QuantizedActivations(acc, tokens, cols);
         using var fused = new QuantizedActivations(acc, tokens, cols);
 
-        ops.RmsNorm(xs.View, ws.View, staged.View, tokens, cols, 1e-5f);
-        ops.Quantize(staged.View, cols, tokens, blockUnits, expected);
-        ops.QuantizeNormed(xs.View, ws.View, 1e-5f, cols, tokens, blockUnits, fused);
+        ops.RmsNorm(acc.DefaultStream, xs.View, ws.View, staged.View, tokens, cols, 1e-5f);
+        ops.Quantize(acc.DefaultStream, staged.View, cols, tokens, blockUnits, expected);
+        ops.QuantizeNormed(acc.DefaultStream, xs.View, ws.View, 1e-5f, cols, tokens, blockUnits, fused);
         AssertSameQuantization(expected, fused, "normed");
 
         staged.View.CopyFromCPU(x);
-        ops.SwiGlu(staged.View, ups.View, x.Length);
-        ops.Quantize(staged.View, cols, tokens, blockUnits, expected);
-        ops.QuantizeGated(xs.View, ups.View, cols, tokens, blockUnits, fused);
+        ops.SwiGlu(acc.DefaultStream, staged.View, ups.View, x.Length);
+        ops.Quantize(acc.DefaultStream, staged.View, cols, tokens, blockUnits, expected);
+        ops.QuantizeGated(acc.DefaultStream, xs.View, ups.View, cols, tokens, blockUnits, fused);
         AssertSameQuantization(expected, fused, "gated");
     }
 
@@ -219,7 +219,7 @@ public abstract unsafe class KernelTests
         using var xs = acc.Allocate1D(x);
         using var ws = acc.Allocate1D(w);
         using var y = acc.Allocate1D<float>(x.Length);
-        ops.RmsNorm(xs.View, ws.View, y.View, rows, n, 1e-5f);
+        ops.RmsNorm(acc.DefaultStream, xs.View, ws.View, y.View, rows, n, 1e-5f);
         AssertClose(expected, y.GetAsArray1D(), Tolerance, "rms norm");
     }
 
@@ -243,7 +243,8 @@ public abstract unsafe class KernelTests
         var ops = Operators(acc);
         using var qs = acc.Allocate1D(q);
         using var ks = acc.Allocate1D(k);
-        ops.Rope(qs.View, ks.View, tokens, heads, kvHeads, headDim, start, ropeDims, 10000f, style == RopeStyle.Neox);
+        using var position = acc.Allocate1D([start]);
+        ops.Rope(acc.DefaultStream, qs.View, ks.View, tokens, heads, kvHeads, headDim, position.View, ropeDims, 10000f, style == RopeStyle.Neox);
         // cos and sin of angles up to 1000 differ by an ulp or so between math libraries.
         AssertClose(eq, qs.GetAsArray1D(), 1e-5, "rope q");
         AssertClose(ek, ks.GetAsArray1D(), 1e-5, "rope k");
@@ -275,8 +276,9 @@ public abstract unsafe class KernelTests
             using var ks = acc.Allocate1D(k);
             using var vs = acc.Allocate1D(v);
             using var output = acc.Allocate1D<float>(q.Length);
-            ops.KvStore(ks.View, vs.View, keys.View, values.View, start, tokens, kvDim);
-            ops.Attention(qs.View, keys.View, values.View, output.View, start, tokens, heads, kvHeads, headDim);
+            using var position = acc.Allocate1D([start]);
+            ops.KvStore(acc.DefaultStream, ks.View, vs.View, keys.View, values.View, position.View, tokens, kvDim);
+            ops.Attention(acc.DefaultStream, qs.View, keys.View, values.View, output.View, position.View, tokens, heads, kvHeads, headDim);
             var cachedKeys = new ushort[(start + tokens) * kvDim];
             new ReadOnlySpan<ushort>(cache.Keys(0), cachedKeys.Length).CopyTo(cachedKeys);
             Assert.Equal(cachedKeys, keys.GetAsArray1D().AsSpan(0, cachedKeys.Length).ToArray());
@@ -299,8 +301,8 @@ public abstract unsafe class KernelTests
         using var gs = acc.Allocate1D(gate);
         using var us = acc.Allocate1D(up);
         using var bs = acc.Allocate1D(bias);
-        ops.SwiGlu(gs.View, us.View, gate.Length);
-        ops.BiasAdd(gs.View, bs.View, tokens, width);
+        ops.SwiGlu(acc.DefaultStream, gs.View, us.View, gate.Length);
+        ops.BiasAdd(acc.DefaultStream, gs.View, bs.View, tokens, width);
         AssertClose(expected, gs.GetAsArray1D(), Tolerance, "swiglu + bias");
     }
 
@@ -318,7 +320,8 @@ public abstract unsafe class KernelTests
         using var k = acc.Allocate1D(f);
         using var keys = acc.Allocate1D<ushort>(f.Length);
         using var values = acc.Allocate1D<ushort>(f.Length);
-        ops.KvStore(k.View, k.View, keys.View, values.View, 0, 1, f.Length);
+        using var position = acc.Allocate1D([0]);
+        ops.KvStore(acc.DefaultStream, k.View, k.View, keys.View, values.View, position.View, 1, f.Length);
         ushort[] bits = keys.GetAsArray1D();
         for (int i = 0; i < f.Length; i++)
         {
@@ -335,7 +338,7 @@ public abstract unsafe class KernelTests
         using var matrix = Upload(kernels, acc, all, 1, 65536);
         using var ids = acc.Allocate1D(new[] { 0 });
         using var x = acc.Allocate1D<float>(65536);
-        kernels.Gather(matrix, ids.View, x.View, 1);
+        kernels.Gather(acc.DefaultStream, matrix, ids.View, x.View, 1);
         float[] widened = x.GetAsArray1D();
         for (int h = 0; h < 65536; h++)
         {

@@ -3,7 +3,7 @@ using ILGPU;
 namespace LlamaPS.Engine.Gpu.Kernels;
 
 /// <summary>
-/// Causal grouped-query attention over one layer's f16 KV cache for tokens at positions start.. (q [tokens, heads,
+/// Causal grouped-query attention over one layer's f16 KV cache for tokens at positions start = position[0].. (q [tokens, heads,
 /// headDim]): out = softmax(q·K[0..start+t] * scale) · V[0..start+t], kv head h / (heads / kvHeads). One group takes
 /// up to <see cref="Queries"/> consecutive tokens of one head (group index block * heads + h), so a prompt reads each
 /// key and value once per block of tokens rather than once per token.
@@ -33,8 +33,9 @@ public static class AttentionKernel
     public static int Groups(int tokens, int heads) => (tokens + Queries - 1) / Queries * heads;
 
     public static void Run(ArrayView<float> q, ArrayView<ushort> keys, ArrayView<ushort> values, ArrayView<float> output,
-        int start, int tokens, int heads, int kvHeads, int headDim, float scale)
+        ArrayView<int> position, int tokens, int heads, int kvHeads, int headDim, float scale)
     {
+        int start = position[0];
         var qh = SharedMemory.Allocate<float>(Queries * QueryFloats);
         var acc = SharedMemory.Allocate<float>(Queries * MaxHeadDim);
         var k = SharedMemory.Allocate<ushort>(Chunk * RowHalves);

@@ -5,7 +5,7 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// <summary>
 /// Rotary position embedding in place over q [tokens, heads * headDim] and k [tokens, kvHeads * headDim], one thread
 /// a (token, head of q then of k, pair) (index = (t * (heads + kvHeads) + head) * ropeDims/2 + i), turning pair i by
-/// (start + t) * thetaScale^i. The angle
+/// (start + t) * thetaScale^i, start read from position[0]. The angle
 /// is advanced by repeated float multiplication, as ggml does, and reduced to [-pi, pi] before cos and sin (CUDA's
 /// fast versions lose accuracy on large angles, and positions make them large). neox != 0 pairs x[i] with x[i + ropeDims/2] (GPT-NeoX,
 /// qwen2); otherwise x[2i] with x[2i + 1] (llama).
@@ -13,8 +13,9 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 public static class RopeKernel
 {
     public static void Run(Index1D index, ArrayView<float> q, ArrayView<float> k, int heads, int kvHeads, int headDim,
-        int start, int ropeDims, float thetaScale, int neox)
+        ArrayView<int> position, int ropeDims, float thetaScale, int neox)
     {
+        int start = position[0];
         int half = ropeDims / 2, i = index % half, head = index / half % (heads + kvHeads), t = index / half / (heads + kvHeads);
         float theta = start + t;
         for (int s = 0; s < i; s++) theta *= thetaScale;
