@@ -13,17 +13,19 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// the scores (a thread a (token, position) pair, or several a pair when the block has fewer tokens), one thread a token walks them in order for its running maximum and the factors
 /// (acc = f16(f16(acc * m_j) + v_j * w_j), m_j = 1 where no new maximum appears, as f16(acc * 1) = acc; positions a
 /// token does not see get m_j = 1, w_j = 0, which leave acc as it is), and then every thread applies them to its own
-/// dimensions (tid and tid + 128) of every token, the accumulators kept in shared memory between chunks.
+/// dimension (tid) of every token, the accumulators kept in shared memory between chunks.
 /// </summary>
 public static class AttentionKernel
 {
-    public const int Chunk = 16, Queries = 8;
-    public const int MaxHeadDim = 2 * GroupSum.Size;
+    public const int Chunk = 32, Queries = 8;
+
+    /// <summary>The largest head the kernel takes: llama's and qwen2's are 64 or 128.</summary>
+    public const int MaxHeadDim = GroupSum.Size;
     private const int RowHalves = MaxHeadDim + 2; // an odd number of words a row: the rows a warp reads sit in different banks
     private const int QueryFloats = MaxHeadDim + 1; // likewise for the two queries a warp's scores read
 
     /// <summary>Bytes of shared memory a group takes.</summary>
-    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 2 * 2 * Chunk * RowHalves + 4 * (GroupSum.Size + 2 * Queries * Chunk + Queries);
+    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 2 * 2 * Chunk * RowHalves + 4 * (3 * Queries * Chunk + Queries);
 
     /// <summary>One step of the accumulator: f16(f16(a * m) + v * w).</summary>
     private static float Step(float a, float v, float m, float w) =>
@@ -40,7 +42,7 @@ public static class AttentionKernel
         var acc = SharedMemory.Allocate<float>(Queries * MaxHeadDim);
         var k = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
         var v = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
-        var partial = SharedMemory.Allocate<float>(GroupSum.Size);
+        var partial = SharedMemory.Allocate<float>(Queries * Chunk);
         var rescale = SharedMemory.Allocate<float>(Queries * Chunk);
         var weight = SharedMemory.Allocate<float>(Queries * Chunk);
         var total = SharedMemory.Allocate<float>(Queries);
@@ -54,8 +56,8 @@ public static class AttentionKernel
         }
         for (int i = tid; i < Queries * MaxHeadDim; i += GroupSum.Size) acc[i] = 0;
 
-        // The scores: a (token, position) pair a thread, or where the block has fewer tokens, parts of a pair's sum.
-        int pairs = count * Chunk, parts = GroupSum.Size / pairs, pair = tid % pairs, part = tid / pairs;
+        // The scores: (token, position) pairs a thread, or where the block has few tokens, parts of a pair's sum.
+        int pairs = count * Chunk, parts = Math.Max(1, GroupSum.Size / pairs);
         float max = float.NegativeInfinity, sum = 0; // thread t < count: token t's
         for (int c0 = 0; c0 < length; c0 += Chunk)
         {
@@ -68,9 +70,10 @@ public static class AttentionKernel
                 v[j * RowHalves + e] = values[at];
             }
             Group.Barrier();
-            if (part < parts && pair % Chunk < n)
+            for (int item = tid; item < pairs * parts; item += GroupSum.Size)
             {
-                int st = pair / Chunk, sj = pair % Chunk;
+                int pair = item % pairs, part = item / pairs, st = pair / Chunk, sj = pair % Chunk;
+                if (sj >= n) continue;
                 float s = 0;
                 for (int i = part; i < headDim; i += parts) s += qh[st * QueryFloats + i] * DeviceMath.HalfToFloat(k[sj * RowHalves + i]);
                 partial[part * pairs + pair] = s;
