@@ -17,24 +17,14 @@ public static class QuantGemmKernel
     private const int RowWords = StepUnits * 8 + 1;
 
     /// <summary>Bytes of shared memory a group takes: the largest of the kernels.</summary>
-    public const int SharedBytes = 4 * ((TileRows + TileTokens) * RowWords + (3 * TileRows + 2 * TileTokens) * StepUnits);
+    public static int SharedBytes => QuantTileStage.Bytes(TileRows, TileTokens, StepUnits, RowWords);
 
     public static void Run<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
         ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
         ArrayView<float> y, int rows, int units, int tokens, int accumulate)
         where TFormat : struct, IQuantFormat
     {
-        var stage = new QuantTileStage
-        {
-            Weights = SharedMemory.Allocate<uint>(TileRows * RowWords),
-            ScaleLo = SharedMemory.Allocate<float>(TileRows * StepUnits),
-            ScaleHi = SharedMemory.Allocate<float>(TileRows * StepUnits),
-            Min = SharedMemory.Allocate<float>(TileRows * StepUnits),
-            Activations = SharedMemory.Allocate<uint>(TileTokens * RowWords),
-            ActivationScale = SharedMemory.Allocate<float>(TileTokens * StepUnits),
-            ActivationSum = SharedMemory.Allocate<int>(TileTokens * StepUnits),
-            TileRows = TileRows, TileTokens = TileTokens, StepUnits = StepUnits, RowWords = RowWords,
-        };
+        var stage = QuantTileStage.Allocate(TileRows, TileTokens, StepUnits, RowWords);
         ArrayView<uint> w = stage.Weights, a = stage.Activations;
         ArrayView<float> wLo = stage.ScaleLo, wHi = stage.ScaleHi, wMin = stage.Min, aScale = stage.ActivationScale;
         ArrayView<int> aSum = stage.ActivationSum;

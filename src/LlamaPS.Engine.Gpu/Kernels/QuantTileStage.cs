@@ -20,6 +20,23 @@ public struct QuantTileStage
     public ArrayView<int> ActivationSum;
     public int TileRows, TileTokens, StepUnits, RowWords;
 
+    /// <summary>Device: the group's stage in shared memory (constant arguments, as shared sizes must be).</summary>
+    public static QuantTileStage Allocate(int tileRows, int tileTokens, int stepUnits, int rowWords) => new()
+    {
+        Weights = SharedMemory.Allocate<uint>(tileRows * rowWords),
+        ScaleLo = SharedMemory.Allocate<float>(tileRows * stepUnits),
+        ScaleHi = SharedMemory.Allocate<float>(tileRows * stepUnits),
+        Min = SharedMemory.Allocate<float>(tileRows * stepUnits),
+        Activations = SharedMemory.Allocate<uint>(tileTokens * rowWords),
+        ActivationScale = SharedMemory.Allocate<float>(tileTokens * stepUnits),
+        ActivationSum = SharedMemory.Allocate<int>(tileTokens * stepUnits),
+        TileRows = tileRows, TileTokens = tileTokens, StepUnits = stepUnits, RowWords = rowWords,
+    };
+
+    /// <summary>Bytes of shared memory <see cref="Allocate"/> takes.</summary>
+    public static int Bytes(int tileRows, int tileTokens, int stepUnits, int rowWords) =>
+        4 * ((tileRows + tileTokens) * rowWords + (3 * tileRows + 2 * tileTokens) * stepUnits);
+
     /// <summary>
     /// Stages units u0.. of rows r0.. and tokens t0.. of W [rows, 32 * units] (device layout) and of the quantized
     /// activations [tokens, 32 * units]. Call between barriers.

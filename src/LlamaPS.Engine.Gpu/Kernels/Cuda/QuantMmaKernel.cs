@@ -20,24 +20,14 @@ public static class QuantMmaKernel
     private const int RowWords = StepUnits * 8 + 4;
 
     /// <summary>Bytes of shared memory a group takes.</summary>
-    public const int SharedBytes = 4 * ((TileRows + TileTokens) * RowWords + (3 * TileRows + 2 * TileTokens) * StepUnits);
+    public static int SharedBytes => QuantTileStage.Bytes(TileRows, TileTokens, StepUnits, RowWords);
 
     public static void Run<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
         ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
         ArrayView<float> y, int rows, int units, int tokens, int accumulate)
         where TFormat : struct, IQuantFormat
     {
-        var stage = new QuantTileStage
-        {
-            Weights = SharedMemory.Allocate<uint>(TileRows * RowWords),
-            ScaleLo = SharedMemory.Allocate<float>(TileRows * StepUnits),
-            ScaleHi = SharedMemory.Allocate<float>(TileRows * StepUnits),
-            Min = SharedMemory.Allocate<float>(TileRows * StepUnits),
-            Activations = SharedMemory.Allocate<uint>(TileTokens * RowWords),
-            ActivationScale = SharedMemory.Allocate<float>(TileTokens * StepUnits),
-            ActivationSum = SharedMemory.Allocate<int>(TileTokens * StepUnits),
-            TileRows = TileRows, TileTokens = TileTokens, StepUnits = StepUnits, RowWords = RowWords,
-        };
+        var stage = QuantTileStage.Allocate(TileRows, TileTokens, StepUnits, RowWords);
         int lane = Group.IdxX % 32, row = 16 * (Group.IdxX / 32) + lane / 4, c = lane % 4;
         int r0 = Grid.IdxX * TileRows, t0 = Grid.IdxY * TileTokens;
         MmaTile y0 = default, y1 = default, y2 = default, y3 = default, y4 = default, y5 = default, y6 = default, y7 = default;
