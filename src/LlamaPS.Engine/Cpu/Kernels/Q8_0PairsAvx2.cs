@@ -10,8 +10,9 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// <see cref="ActivationFormat.Q8_0Pairs"/> activations (see <see cref="IQ8_0PairsBlock"/>): the activations come
 /// pre-arranged, so each step is plain loads, the block type's products, and one multiply-add with the scales.
 /// A row with an odd block count pairs its last block with a zero block (scale 0), so no load reaches past the row.
-/// One token reads one row at a time (sequential streams prefetch best); the tile shares each unpacked weight pair
-/// between 4 tokens and each activation load between 2 rows.
+/// One token reads one row at a time (sequential streams prefetch best), asking for the weights ahead
+/// (<see cref="WeightPrefetch"/>); the tile shares each unpacked weight pair between 4 tokens and each activation
+/// load between 2 rows.
 /// </summary>
 internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0PairsBlock
 {
@@ -27,6 +28,7 @@ internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0P
         {
             byte* w0 = w + b * TBlock.BlockBytes, w2 = w0 + 2 * TBlock.BlockBytes;
             byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
+            WeightPrefetch.Ahead(w0, 4 * TBlock.BlockBytes);
             c0 = Fma.MultiplyAdd(TBlock.Products(TBlock.Load(w0, w0 + TBlock.BlockBytes), pair), Scales(w0, w0 + TBlock.BlockBytes) * ActivationScales(pair), c0);
             c1 = Fma.MultiplyAdd(TBlock.Products(TBlock.Load(w2, w2 + TBlock.BlockBytes), pair + Q8_0Pairs.PairBytes),
                                  Scales(w2, w2 + TBlock.BlockBytes) * ActivationScales(pair + Q8_0Pairs.PairBytes), c1);
