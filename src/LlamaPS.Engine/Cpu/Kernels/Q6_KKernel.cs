@@ -141,6 +141,7 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
         for (int b = 0; b < n / BlockQ6_K.Elements; b++)
         {
             // As the tile: unsigned values times activations, the -32 offset taken out once through the group sums.
+            WeightPrefetch.Ahead((byte*)(w + b), BlockQ6_K.Bytes);
             Vector128<sbyte> raw = Vector128.Load(w[b].Scales);
             Vector256<byte> scales = Vector256.Create(raw, raw).AsByte();
             Vector256<int> isum = -Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(raw), Vector256.Load(a[b].BSums)), 5);
