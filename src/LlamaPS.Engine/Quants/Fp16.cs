@@ -6,17 +6,19 @@ namespace LlamaPS.Engine.Quants;
 public static class Fp16
 {
     // A lookup table (256 KiB), as ggml keeps one: block scales are converted once per block in the hot loops.
-    private static readonly float[] HalfTable = BuildHalfTable();
+    // Unmanaged, so that its address is a constant to the JIT: kernels index it directly, without reloading an
+    // array reference in every loop iteration. Allocated once for the process's lifetime.
+    private static readonly unsafe float* HalfTable = BuildHalfTable();
 
-    private static float[] BuildHalfTable()
+    private static unsafe float* BuildHalfTable()
     {
-        var table = new float[65536];
-        for (int i = 0; i < table.Length; i++) table[i] = (float)BitConverter.UInt16BitsToHalf((ushort)i);
+        var table = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(65536 * sizeof(float), 64);
+        for (int i = 0; i < 65536; i++) table[i] = (float)BitConverter.UInt16BitsToHalf((ushort)i);
         return table;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HalfToSingle(ushort bits) => Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(HalfTable), bits);
+    public static unsafe float HalfToSingle(ushort bits) => HalfTable[bits];
 
     /// <summary>Round to nearest even, as ggml's FP32_TO_FP16 does.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

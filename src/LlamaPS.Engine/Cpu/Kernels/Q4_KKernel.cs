@@ -103,6 +103,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         Vector128<float> m = default;
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
         {
+            WeightPrefetch.Ahead(row + b * BlockQ4_K.Bytes, BlockQ4_K.Bytes);
             Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(a[b].BSums), Vector128.Load(a[b].BSums + 8));
             Block((BlockQ4_K*)row + b, a[b].Qs, pairs, a[b].D, ref c, ref m);
         }

@@ -136,11 +136,12 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     {
         var w = (BlockQ6_K*)row;
         var a = (BlockQ8_K*)activations;
-        Vector256<byte> m4 = Vector256.Create((byte)0x0F), m2 = Vector256.Create((byte)0x03);
+        Vector256<byte> m4 = Vector256.Create((byte)0x0F);
         Vector256<float> acc = Vector256<float>.Zero;
         for (int b = 0; b < n / BlockQ6_K.Elements; b++)
         {
             // As the tile: unsigned values times activations, the -32 offset taken out once through the group sums.
+            WeightPrefetch.Ahead((byte*)(w + b), BlockQ6_K.Bytes);
             Vector128<sbyte> raw = Vector128.Load(w[b].Scales);
             Vector256<byte> scales = Vector256.Create(raw, raw).AsByte();
             Vector256<int> isum = -Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(raw), Vector256.Load(a[b].BSums)), 5);
@@ -150,10 +151,10 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
                 byte* qh = w[b].Qh + 32 * half;
                 Vector256<byte> qlA = Vector256.Load(ql), qlB = Vector256.Load(ql + 32), h = Vector256.Load(qh);
                 // The four 32-element runs of this half, each nibble joined with its 2 high bits.
-                Vector256<byte> q0 = (qlA & m4) | ShiftLeft(h & m2, 4);
-                Vector256<byte> q1 = (qlB & m4) | ShiftLeft(ShiftRight(h, 2) & m2, 4);
-                Vector256<byte> q2 = ShiftRight(qlA, 4) | ShiftLeft(ShiftRight(h, 4) & m2, 4);
-                Vector256<byte> q3 = ShiftRight(qlB, 4) | ShiftLeft(ShiftRight(h, 6) & m2, 4);
+                Vector256<byte> q0 = (qlA & m4) | HighPair(h, 0);
+                Vector256<byte> q1 = (qlB & m4) | HighPair(h, 1);
+                Vector256<byte> q2 = ShiftRight(qlA, 4) | HighPair(h, 2);
+                Vector256<byte> q3 = ShiftRight(qlB, 4) | HighPair(h, 3);
                 sbyte* act = a[b].Qs + 128 * half;
                 int c = 4 * half;
                 isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, Vector256.Load(act)), GroupScales(scales, c));
@@ -165,6 +166,19 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
             acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(d), acc);
         }
         return Vector256.Sum(acc);
+    }
+
+    /// <summary>
+    /// qh's bit pair k (bits 2k, 2k+1 of each byte) moved to bits 4-5, where it joins the low nibble: one 16-bit
+    /// shift and a mask, since whatever the shift brings over from the neighbour byte falls outside bits 4-5.
+    /// For a constant k only (the dot product's unrolled runs); the tile's loop shifts by a variable count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> HighPair(Vector256<byte> h, int k)
+    {
+        Vector256<ushort> v = h.AsUInt16();
+        Vector256<ushort> moved = k == 0 ? Vector256.ShiftLeft(v, 4) : k == 1 ? Vector256.ShiftLeft(v, 2) : k == 2 ? v : Vector256.ShiftRightLogical(v, 2);
+        return moved.AsByte() & Vector256.Create((byte)0x30);
     }
 
     private static Vector256<byte> ShiftLeft(Vector256<byte> v, int bits) => Vector256.ShiftLeft(v.AsUInt16(), bits).AsByte();

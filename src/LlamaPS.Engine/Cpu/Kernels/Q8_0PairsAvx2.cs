@@ -10,8 +10,9 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// <see cref="ActivationFormat.Q8_0Pairs"/> activations (see <see cref="IQ8_0PairsBlock"/>): the activations come
 /// pre-arranged, so each step is plain loads, the block type's products, and one multiply-add with the scales.
 /// A row with an odd block count pairs its last block with a zero block (scale 0), so no load reaches past the row.
-/// One token reads one row at a time (sequential streams prefetch best); the tile shares each unpacked weight pair
-/// between 4 tokens and each activation load between 2 rows.
+/// One token reads one row at a time (sequential streams prefetch best), asking for the weights ahead
+/// (<see cref="WeightPrefetch"/>); the tile shares each unpacked weight pair between 4 tokens and each activation
+/// load between 2 rows.
 /// </summary>
 internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0PairsBlock
 {
@@ -19,26 +20,28 @@ internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0P
     public static float Dot(byte* w, byte* a, int n)
     {
         int nb = n / 32;
-        byte* zero = stackalloc byte[TBlock.BlockBytes];
         // Two accumulators, two pairs a step: the multiply-adds of consecutive pairs need not wait for each other.
+        // Pointers step instead of block indices: the loop is short, and index arithmetic was a fifth of it.
         Vector256<float> c0 = default, c1 = default;
-        int b = 0;
-        for (; b + 4 <= nb; b += 4)
+        byte* end = w + (nb & ~3) * TBlock.BlockBytes;
+        for (; w < end; w += 4 * TBlock.BlockBytes, a += 2 * Q8_0Pairs.PairBytes)
         {
-            byte* w0 = w + b * TBlock.BlockBytes, w2 = w0 + 2 * TBlock.BlockBytes;
-            byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
-            c0 = Fma.MultiplyAdd(TBlock.Products(TBlock.Load(w0, w0 + TBlock.BlockBytes), pair), Scales(w0, w0 + TBlock.BlockBytes) * ActivationScales(pair), c0);
-            c1 = Fma.MultiplyAdd(TBlock.Products(TBlock.Load(w2, w2 + TBlock.BlockBytes), pair + Q8_0Pairs.PairBytes),
-                                 Scales(w2, w2 + TBlock.BlockBytes) * ActivationScales(pair + Q8_0Pairs.PairBytes), c1);
+            WeightPrefetch.Ahead(w, 4 * TBlock.BlockBytes);
+            c0 = Step(w, w + TBlock.BlockBytes, a, c0);
+            c1 = Step(w + 2 * TBlock.BlockBytes, w + 3 * TBlock.BlockBytes, a + Q8_0Pairs.PairBytes, c1);
         }
-        for (; b < nb; b += 2)
+        if ((nb & 3) != 0)
         {
-            byte* w0 = w + b * TBlock.BlockBytes, second = b + 1 < nb ? w0 + TBlock.BlockBytes : zero;
-            byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
-            c0 = Fma.MultiplyAdd(TBlock.Products(TBlock.Load(w0, second), pair), Scales(w0, second) * ActivationScales(pair), c0);
+            byte* zero = stackalloc byte[TBlock.BlockBytes];
+            for (int left = nb & 3; left > 0; left -= 2, w += 2 * TBlock.BlockBytes, a += Q8_0Pairs.PairBytes)
+                c0 = Step(w, left > 1 ? w + TBlock.BlockBytes : zero, a, c0);
         }
         return Vector256.Sum(c0 + c1);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Step(byte* first, byte* second, byte* pair, Vector256<float> c) =>
+        Fma.MultiplyAdd(TBlock.Products(TBlock.Load(first, second), pair), Scales(first, second) * ActivationScales(pair), c);
 
     /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (activation rows <paramref name="aStride"/> bytes apart).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
