@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LlamaPS.Engine.Cpu;
 
@@ -63,41 +64,155 @@ public static unsafe class Attention
         });
     }
 
+    // Positions a head takes at a time: their scores, softmax weights and rescale factors live on the stack.
+    private const int Chunk = 128;
+
+    /// <summary>
+    /// One (token, head): per chunk of positions, first every score (independent dot products), then the online
+    /// softmax's weights in order (a scalar pass: the running maximum, the weight of each value row and the factor
+    /// the sum is rescaled by where a new maximum appears), then the weighted sum of the value rows with the
+    /// accumulator in registers. Each value goes through the same f16 roundings as in a one-position-at-a-time
+    /// loop; the positions are just no longer interleaved with each other's dependency chains.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Head(float* q, float* k, float* v, float* output, int first, int length, int kvDim, int offset, AttentionParameters p)
     {
         int headDim = p.HeadDim;
         // With a soft-cap, s = cap * tanh(q·k * scale / cap), the division folded into the scale as ggml does.
         float cap = p.SoftCap, scale = cap > 0 ? p.Scale / cap : p.Scale;
-        Span<float> qh = stackalloc float[headDim];
-        Span<float> acc = stackalloc float[headDim];
-        for (int i = 0; i < headDim; i++) qh[i] = (float)(Half)q[i];
-        acc.Clear();
-        float max = float.NegativeInfinity, sum = 0;
-        fixed (float* qp = qh, ap = acc)
+        float* qh = stackalloc float[headDim];
+        float* acc = stackalloc float[headDim];
+        float* weights = stackalloc float[Chunk];
+        float* rescales = stackalloc float[Chunk];
+        for (int i = 0; i < headDim; i++)
         {
-            for (int j = first; j < length; j++)
+            qh[i] = (float)(Half)q[i];
+            acc[i] = 0;
+        }
+        float max = float.NegativeInfinity, sum = 0;
+        for (int j0 = first; j0 < length; j0 += Chunk)
+        {
+            int count = Math.Min(Chunk, length - j0);
+            Scores(qh, k + (long)j0 * kvDim + offset, kvDim, headDim, count, scale, weights);
+            if (cap > 0)
+                for (int j = 0; j < count; j++) weights[j] = cap * MathF.Tanh(weights[j]);
+            for (int j = 0; j < count; j++)
             {
-                float* kj = k + (long)j * kvDim + offset, vj = v + (long)j * kvDim + offset;
-                float s = Dot(qp, kj, headDim) * scale;
-                if (cap > 0) s = cap * MathF.Tanh(s);
-                float ms = 1, vs = 1;
+                float s = weights[j], ms = 1, vs = 1;
                 if (s > max)
                 {
                     ms = MathF.Exp(max - s);
                     max = s;
-                    ScaleToHalfPrecision(ap, ms, headDim);
                 }
                 else
                 {
                     vs = MathF.Exp(s - max);
                 }
-                AddScaledToHalfPrecision(ap, vj, vs, headDim);
+                weights[j] = vs;
+                rescales[j] = ms;
                 sum = sum * ms + vs;
             }
-            float inv = 1f / sum;
-            for (int i = 0; i < headDim; i++) output[i] = ap[i] * inv;
+            Accumulate(acc, v + (long)j0 * kvDim + offset, kvDim, weights, rescales, count, headDim);
         }
+        float inv = 1f / sum;
+        for (int i = 0; i < headDim; i++) output[i] = acc[i] * inv;
+    }
+
+    /// <summary>
+    /// acc = f16(f16(acc * rescale_j) + v_j * weight_j) for each of <paramref name="count"/> value rows in turn
+    /// (the rescale skipped where it is 1: acc is already f16). 64 lanes at a time, eight independent chains in
+    /// registers, then 8, then one by one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(float* acc, float* v, int kvDim, float* weights, float* rescales, int count, int headDim)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 64 <= headDim; i += 64)
+            {
+                float* ai = acc + i;
+                Vector256<float> a0 = Vector256.Load(ai), a1 = Vector256.Load(ai + 8), a2 = Vector256.Load(ai + 16), a3 = Vector256.Load(ai + 24);
+                Vector256<float> a4 = Vector256.Load(ai + 32), a5 = Vector256.Load(ai + 40), a6 = Vector256.Load(ai + 48), a7 = Vector256.Load(ai + 56);
+                for (int j = 0; j < count; j++)
+                {
+                    float ms = rescales[j], vs = weights[j];
+                    if (ms != 1)
+                    {
+                        a0 = RoundToHalf(a0 * ms); a1 = RoundToHalf(a1 * ms); a2 = RoundToHalf(a2 * ms); a3 = RoundToHalf(a3 * ms);
+                        a4 = RoundToHalf(a4 * ms); a5 = RoundToHalf(a5 * ms); a6 = RoundToHalf(a6 * ms); a7 = RoundToHalf(a7 * ms);
+                    }
+                    float* vj = v + (long)j * kvDim + i;
+                    a0 = RoundToHalf(a0 + Vector256.Load(vj) * vs);
+                    a1 = RoundToHalf(a1 + Vector256.Load(vj + 8) * vs);
+                    a2 = RoundToHalf(a2 + Vector256.Load(vj + 16) * vs);
+                    a3 = RoundToHalf(a3 + Vector256.Load(vj + 24) * vs);
+                    a4 = RoundToHalf(a4 + Vector256.Load(vj + 32) * vs);
+                    a5 = RoundToHalf(a5 + Vector256.Load(vj + 40) * vs);
+                    a6 = RoundToHalf(a6 + Vector256.Load(vj + 48) * vs);
+                    a7 = RoundToHalf(a7 + Vector256.Load(vj + 56) * vs);
+                }
+                a0.Store(ai); a1.Store(ai + 8); a2.Store(ai + 16); a3.Store(ai + 24);
+                a4.Store(ai + 32); a5.Store(ai + 40); a6.Store(ai + 48); a7.Store(ai + 56);
+            }
+            for (; i + 8 <= headDim; i += 8)
+            {
+                Vector256<float> a = Vector256.Load(acc + i);
+                for (int j = 0; j < count; j++)
+                {
+                    if (rescales[j] != 1) a = RoundToHalf(a * rescales[j]);
+                    a = RoundToHalf(a + Vector256.Load(v + (long)j * kvDim + i) * weights[j]);
+                }
+                a.Store(acc + i);
+            }
+        }
+        for (; i < headDim; i++)
+        {
+            float a = acc[i];
+            for (int j = 0; j < count; j++)
+            {
+                if (rescales[j] != 1) a = RoundToHalf(a * rescales[j]);
+                a = RoundToHalf(a + v[(long)j * kvDim + i] * weights[j]);
+            }
+            acc[i] = a;
+        }
+    }
+
+    /// <summary>
+    /// scores[j] = q · k_j * scale for <paramref name="count"/> key rows <paramref name="kvDim"/> floats apart: 8 rows
+    /// at a time, their 8 sums folded into one vector by horizontal adds, so each q load serves 8 rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores(float* q, float* k, int kvDim, int headDim, int count, float scale, float* scores)
+    {
+        int j = 0;
+        if (Avx.IsSupported && headDim % 8 == 0)
+        {
+            for (; j + 8 <= count; j += 8)
+            {
+                float* k0 = k + (long)j * kvDim;
+                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                for (int i = 0; i < headDim; i += 8)
+                {
+                    Vector256<float> qi = Vector256.Load(q + i);
+                    float* ki = k0 + i;
+                    s0 += qi * Vector256.Load(ki);
+                    s1 += qi * Vector256.Load(ki + kvDim);
+                    s2 += qi * Vector256.Load(ki + 2 * kvDim);
+                    s3 += qi * Vector256.Load(ki + 3 * kvDim);
+                    s4 += qi * Vector256.Load(ki + 4 * kvDim);
+                    s5 += qi * Vector256.Load(ki + 5 * kvDim);
+                    s6 += qi * Vector256.Load(ki + 6 * kvDim);
+                    s7 += qi * Vector256.Load(ki + 7 * kvDim);
+                }
+                // Lanes of [rows 0-3 | rows 0-3] then [rows 4-7 | rows 4-7], each half holding partial sums.
+                Vector256<float> r03 = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+                Vector256<float> r47 = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
+                Vector256<float> sums = Avx.Permute2x128(r03, r47, 0x20) + Avx.Permute2x128(r03, r47, 0x31);
+                (sums * scale).Store(scores + j);
+            }
+        }
+        for (; j < count; j++) scores[j] = Dot(q, k + (long)j * kvDim, headDim) * scale;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -113,26 +228,6 @@ public static unsafe class Attention
         }
         for (; i < n; i++) sum += a[i] * b[i];
         return sum;
-    }
-
-    // acc = f16(acc * s)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScaleToHalfPrecision(float* acc, float s, int n)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= n; i += 8) RoundToHalf(Vector256.Load(acc + i) * s).Store(acc + i);
-        for (; i < n; i++) acc[i] = RoundToHalf(acc[i] * s);
-    }
-
-    // acc = f16(acc + v * s)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaledToHalfPrecision(float* acc, float* v, float s, int n)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= n; i += 8) RoundToHalf(Vector256.Load(acc + i) + Vector256.Load(v + i) * s).Store(acc + i);
-        for (; i < n; i++) acc[i] = RoundToHalf(acc[i] + v[i] * s);
     }
 
     /// <summary>
