@@ -15,6 +15,10 @@ public unsafe class OperatorTests
     [InlineData(GgmlType.Q8_0, 257, 5, 96)]
     [InlineData(GgmlType.Q4_0, 3, 2, 4064)]
     [InlineData(GgmlType.Q6_K, 31, 3, 512)]
+    // 2 x 8 tiles and the tokens and rows left over.
+    [InlineData(GgmlType.Q4_K, 33, 19, 512)]
+    [InlineData(GgmlType.Q6_K, 17, 21, 256)]
+    [InlineData(GgmlType.Q8_0, 9, 13, 64)]
     public void MatMulEqualsRowByRowDots(GgmlType type, int rows, int tokens, int cols)
     {
         var bytes = new byte[GgmlTypeTraits.RowBytes(type, cols) * rows];

@@ -10,11 +10,11 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// Q4_K weights with Q8_K activations, ggml's integer expression: per super-block
 /// d_w * d_a * sum_s scale_s * sum(q_w * q_a) - dmin_w * d_a * sum_s min_s * (sum of sub-block s's activations),
 /// the activation sums coming from Q8_K's bsums. Weights are unsigned nibbles, so AVX2's unsigned-by-signed
-/// vpmaddubsw takes them directly. The GEMM tile takes 2 rows by 4 tokens, as <see cref="Q8_0PairedDot{TBlock}"/>.
+/// vpmaddubsw takes them directly. The GEMM tile takes 2 rows by 8 tokens.
 /// </summary>
 internal sealed unsafe class Q4_KKernel : WeightKernel
 {
-    public const int TileRows = 2, TileTokens = 4;
+    public const int TileRows = 2, TileTokens = 8;
 
     public override GgmlType Type => GgmlType.Q4_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
@@ -30,7 +30,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (TileRows, TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
         TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
@@ -143,53 +143,61 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     }
 
     /// <summary>
-    /// y[t * yStride + r] for 2 rows and 4 tokens (AVX2): each 32-byte run of nibbles is unpacked once for 4 tokens
-    /// and each activation run loaded once for both rows; integer sums per super-block, then scaled into 8 f32 sums.
+    /// y[t * yStride + r] for 2 rows and 8 tokens (AVX2): each 32-byte run of nibbles is unpacked, and its two
+    /// sub-block scales broadcast, once for 8 tokens; each activation run loaded once for both rows. Integer sums per
+    /// super-block, then scaled into f32 sums per row and token in <paramref name="y"/>'s place (a stack tile of
+    /// accumulators: 16 of them would not stay in registers next to the 16 integer sums anyway). Both rows' minimum
+    /// terms take one 256-bit multiply-add per token.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileAvx2(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride)
     {
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
-        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
-        Vector128<float> m00 = default, m01 = default, m02 = default, m03 = default;
-        Vector128<float> m10 = default, m11 = default, m12 = default, m13 = default;
+        // Per token t: scaled sums of row 0 (c[2t]) and row 1 (c[2t + 1]), and [row 0's | row 1's] minimum terms (m[t]).
+        Vector256<float>* c = stackalloc Vector256<float>[2 * TileTokens];
+        Vector256<float>* m = stackalloc Vector256<float>[TileTokens];
+        for (int t = 0; t < TileTokens; t++) c[2 * t] = c[2 * t + 1] = m[t] = default;
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
         {
             var w0 = (BlockQ4_K*)row + b;
             var w1 = (BlockQ4_K*)(row + rowStride) + b;
-            var a0 = (BlockQ8_K*)activations + b;
-            var a1 = (BlockQ8_K*)(activations + aStride) + b;
-            var a2 = (BlockQ8_K*)(activations + 2 * aStride) + b;
-            var a3 = (BlockQ8_K*)(activations + 3 * aStride) + b;
+            var a = (BlockQ8_K*)activations + b;
             var (sc0, mn0) = BlockQ4_K.ScalesAndMins(w0->Scales);
             var (sc1, mn1) = BlockQ4_K.ScalesAndMins(w1->Scales);
             Vector256<byte> scales0 = Nibbles.SubBlockScales(sc0), scales1 = Nibbles.SubBlockScales(sc1);
-            Vector256<int> i00 = default, i01 = default, i02 = default, i03 = default;
-            Vector256<int> i10 = default, i11 = default, i12 = default, i13 = default;
+            Vector256<int> i00 = default, i01 = default, i02 = default, i03 = default, i04 = default, i05 = default, i06 = default, i07 = default;
+            Vector256<int> i10 = default, i11 = default, i12 = default, i13 = default, i14 = default, i15 = default, i16 = default, i17 = default;
             for (int j = 0; j < 4; j++)
             {
                 Vector256<byte> q0 = Vector256.Load(w0->Qs + 32 * j), q1 = Vector256.Load(w1->Qs + 32 * j);
                 Vector256<byte> lo0 = q0 & m4, hi0 = Nibbles.High(q0), lo1 = q1 & m4, hi1 = Nibbles.High(q1);
                 Vector256<short> s0l = Nibbles.ScaleOf(scales0, 2 * j), s0h = Nibbles.ScaleOf(scales0, 2 * j + 1);
                 Vector256<short> s1l = Nibbles.ScaleOf(scales1, 2 * j), s1h = Nibbles.ScaleOf(scales1, 2 * j + 1);
-                int o = 64 * j;
-                Step(a0->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i00, ref i10);
-                Step(a1->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i01, ref i11);
-                Step(a2->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i02, ref i12);
-                Step(a3->Qs + o, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i03, ref i13);
+                sbyte* x = a->Qs + 64 * j;
+                Step(x, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i00, ref i10);
+                Step(x + aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i01, ref i11);
+                Step(x + 2 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i02, ref i12);
+                Step(x + 3 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i03, ref i13);
+                Step(x + 4 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i04, ref i14);
+                Step(x + 5 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i05, ref i15);
+                Step(x + 6 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i06, ref i16);
+                Step(x + 7 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i07, ref i17);
             }
-            float d0 = Fp16.HalfToSingle(w0->D), d1 = Fp16.HalfToSingle(w1->D);
-            float dm0 = Fp16.HalfToSingle(w0->DMin), dm1 = Fp16.HalfToSingle(w1->DMin);
-            Finish(a0, i00, i10, mn0, mn1, d0, d1, dm0, dm1, ref c00, ref c10, ref m00, ref m10);
-            Finish(a1, i01, i11, mn0, mn1, d0, d1, dm0, dm1, ref c01, ref c11, ref m01, ref m11);
-            Finish(a2, i02, i12, mn0, mn1, d0, d1, dm0, dm1, ref c02, ref c12, ref m02, ref m12);
-            Finish(a3, i03, i13, mn0, mn1, d0, d1, dm0, dm1, ref c03, ref c13, ref m03, ref m13);
+            var f = new Factors(w0, w1, mn0, mn1);
+            f.Finish((BlockQ8_K*)(byte*)a, i00, i10, c, m);
+            f.Finish((BlockQ8_K*)((byte*)a + aStride), i01, i11, c + 2, m + 1);
+            f.Finish((BlockQ8_K*)((byte*)a + 2 * aStride), i02, i12, c + 4, m + 2);
+            f.Finish((BlockQ8_K*)((byte*)a + 3 * aStride), i03, i13, c + 6, m + 3);
+            f.Finish((BlockQ8_K*)((byte*)a + 4 * aStride), i04, i14, c + 8, m + 4);
+            f.Finish((BlockQ8_K*)((byte*)a + 5 * aStride), i05, i15, c + 10, m + 5);
+            f.Finish((BlockQ8_K*)((byte*)a + 6 * aStride), i06, i16, c + 12, m + 6);
+            f.Finish((BlockQ8_K*)((byte*)a + 7 * aStride), i07, i17, c + 14, m + 7);
         }
-        y[0] = Nibbles.Sum(c00) + Nibbles.Sum(m00); y[1] = Nibbles.Sum(c10) + Nibbles.Sum(m10);
-        y[yStride] = Nibbles.Sum(c01) + Nibbles.Sum(m01); y[yStride + 1] = Nibbles.Sum(c11) + Nibbles.Sum(m11);
-        y[2 * yStride] = Nibbles.Sum(c02) + Nibbles.Sum(m02); y[2 * yStride + 1] = Nibbles.Sum(c12) + Nibbles.Sum(m12);
-        y[3 * yStride] = Nibbles.Sum(c03) + Nibbles.Sum(m03); y[3 * yStride + 1] = Nibbles.Sum(c13) + Nibbles.Sum(m13);
+        for (int t = 0; t < TileTokens; t++)
+        {
+            y[t * yStride] = Nibbles.Sum(c[2 * t]) + Nibbles.Sum(m[t].GetLower());
+            y[t * yStride + 1] = Nibbles.Sum(c[2 * t + 1]) + Nibbles.Sum(m[t].GetUpper());
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -202,15 +210,27 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(lo1, xl), s1l) + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(hi1, xh), s1h);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, ulong mn0, ulong mn1, float d0, float d1, float dm0, float dm1,
-                               ref Vector256<float> c0, ref Vector256<float> c1, ref Vector128<float> m0, ref Vector128<float> m1)
+    /// <summary>A super-block's per-row factors for the tile's 2 rows: scales d, the minimums (both rows in one vector) and -dmin.</summary>
+    private readonly struct Factors(BlockQ4_K* w0, BlockQ4_K* w1, ulong mn0, ulong mn1)
     {
-        float da = a->D;
-        m0 = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a->BSums, mn0)), Vector128.Create(-(da * dm0)), m0);
-        m1 = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a->BSums, mn1)), Vector128.Create(-(da * dm1)), m1);
-        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Create(da * d0), c0);
-        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), Vector256.Create(da * d1), c1);
+        private readonly Vector256<float> _d0 = Vector256.Create(Fp16.HalfToSingle(w0->D)), _d1 = Vector256.Create(Fp16.HalfToSingle(w1->D));
+        private readonly Vector256<float> _dMin = Vector256.Create(Vector128.Create(-Fp16.HalfToSingle(w0->DMin)), Vector128.Create(-Fp16.HalfToSingle(w1->DMin)));
+        private readonly Vector256<short> _mins = Avx2.ConvertToVector256Int16(Vector128.Create(mn0, mn1).AsByte());
+
+        /// <summary>
+        /// c[0], c[1] += the rows' integer sums times d * d_a; m += [row 0 | row 1] of -dmin * d_a * (minimums times
+        /// the activations' sub-block sums, ggml's 4-lane minimum term).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, Vector256<float>* c, Vector256<float>* m)
+        {
+            Vector256<float> da = Vector256.Create(a->D);
+            Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(a->BSums), Vector128.Load(a->BSums + 8));
+            Vector256<int> minTerms = Avx2.MultiplyAddAdjacent(_mins, Vector256.Create(pairs, pairs));
+            *m = Fma.MultiplyAdd(Avx.ConvertToVector256Single(minTerms), da * _dMin, *m);
+            c[0] = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), da * _d0, c[0]);
+            c[1] = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), da * _d1, c[1]);
+        }
     }
 }
 
