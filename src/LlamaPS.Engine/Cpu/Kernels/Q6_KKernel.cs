@@ -9,7 +9,7 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>
 /// Q6_K weights with Q8_K activations: per super-block d_w * d_a * sum over 16 groups of scale * sum(q_w * q_a).
-/// The GEMM tile (2 rows by 4 tokens) unpacks each 32-value run once for 4 tokens. Both keep ggml's AVX2 lanes
+/// The GEMM tile (2 rows by 8 tokens) unpacks each 32-value run once for 8 tokens. Both keep ggml's AVX2 lanes
 /// (each int32 lane sums 4 adjacent products) and f32 order, so the results are llama.cpp's to the bit.
 /// </summary>
 internal sealed unsafe class Q6_KKernel : WeightKernel
@@ -18,59 +18,69 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
     public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
 
-    public const int TileRows = 2, TileTokens = 4;
+    public const int TileRows = 2, TileTokens = 8;
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
         path == SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (TileRows, TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
         TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
 
     /// <summary>
-    /// y[t * yStride + r] for 2 rows and 4 tokens (AVX2): each 32-value run unpacked once for 4 tokens. The 6-bit
+    /// y[t * yStride + r] for 2 rows and 8 tokens (AVX2): each 32-value run unpacked once for 8 tokens. The 6-bit
     /// values stay unsigned (0..63), so vpmaddubsw takes them as they are; the -32 offset is subtracted once per
     /// super-block as 32 * sum_g scale_g * (Q8_K's sum of group g), instead of a sign operation per product.
+    /// The f32 sums per row and token live in a stack tile (they would not stay in registers next to the 16
+    /// integer sums anyway).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileAvx2(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride)
     {
-        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        // Per token t: row 0's sums in acc[2t], row 1's in acc[2t + 1].
+        Vector256<float>* acc = stackalloc Vector256<float>[TileRows * TileTokens];
+        for (int i = 0; i < TileRows * TileTokens; i++) acc[i] = default;
         for (int b = 0; b < n / BlockQ6_K.Elements; b++)
         {
             var w0 = (BlockQ6_K*)row + b;
             var w1 = (BlockQ6_K*)(row + rowStride) + b;
-            var a0 = (BlockQ8_K*)activations + b;
-            var a1 = (BlockQ8_K*)(activations + aStride) + b;
-            var a2 = (BlockQ8_K*)(activations + 2 * aStride) + b;
-            var a3 = (BlockQ8_K*)(activations + 3 * aStride) + b;
+            var a = (BlockQ8_K*)activations + b;
             Vector128<sbyte> raw0 = Vector128.Load(w0->Scales), raw1 = Vector128.Load(w1->Scales);
             Vector256<byte> dup0 = Vector256.Create(raw0, raw0).AsByte(), dup1 = Vector256.Create(raw1, raw1).AsByte();
-            Vector256<int> i00 = default, i01 = default, i02 = default, i03 = default;
-            Vector256<int> i10 = default, i11 = default, i12 = default, i13 = default;
+            Vector256<int> i00 = default, i01 = default, i02 = default, i03 = default, i04 = default, i05 = default, i06 = default, i07 = default;
+            Vector256<int> i10 = default, i11 = default, i12 = default, i13 = default, i14 = default, i15 = default, i16 = default, i17 = default;
             for (int c = 0; c < 8; c++)
             {
                 Vector256<byte> q0 = UnsignedChunk(w0, c), q1 = UnsignedChunk(w1, c);
                 Vector256<short> s0 = GroupScales(dup0, c), s1 = GroupScales(dup1, c);
-                int o = 32 * c;
-                Step(Vector256.Load(a0->Qs + o), q0, s0, q1, s1, ref i00, ref i10);
-                Step(Vector256.Load(a1->Qs + o), q0, s0, q1, s1, ref i01, ref i11);
-                Step(Vector256.Load(a2->Qs + o), q0, s0, q1, s1, ref i02, ref i12);
-                Step(Vector256.Load(a3->Qs + o), q0, s0, q1, s1, ref i03, ref i13);
+                sbyte* x = a->Qs + 32 * c;
+                Step(Vector256.Load(x), q0, s0, q1, s1, ref i00, ref i10);
+                Step(Vector256.Load(x + aStride), q0, s0, q1, s1, ref i01, ref i11);
+                Step(Vector256.Load(x + 2 * aStride), q0, s0, q1, s1, ref i02, ref i12);
+                Step(Vector256.Load(x + 3 * aStride), q0, s0, q1, s1, ref i03, ref i13);
+                Step(Vector256.Load(x + 4 * aStride), q0, s0, q1, s1, ref i04, ref i14);
+                Step(Vector256.Load(x + 5 * aStride), q0, s0, q1, s1, ref i05, ref i15);
+                Step(Vector256.Load(x + 6 * aStride), q0, s0, q1, s1, ref i06, ref i16);
+                Step(Vector256.Load(x + 7 * aStride), q0, s0, q1, s1, ref i07, ref i17);
             }
             Vector256<short> sc0 = Avx2.ConvertToVector256Int16(raw0), sc1 = Avx2.ConvertToVector256Int16(raw1);
-            float d0 = Fp16.HalfToSingle(w0->D), d1 = Fp16.HalfToSingle(w1->D);
-            Finish(a0, i00, i10, sc0, sc1, d0, d1, ref c00, ref c10);
-            Finish(a1, i01, i11, sc0, sc1, d0, d1, ref c01, ref c11);
-            Finish(a2, i02, i12, sc0, sc1, d0, d1, ref c02, ref c12);
-            Finish(a3, i03, i13, sc0, sc1, d0, d1, ref c03, ref c13);
+            Vector256<float> d0 = Vector256.Create(Fp16.HalfToSingle(w0->D)), d1 = Vector256.Create(Fp16.HalfToSingle(w1->D));
+            byte* a0 = (byte*)a;
+            Finish((BlockQ8_K*)a0, i00, i10, sc0, sc1, d0, d1, acc);
+            Finish((BlockQ8_K*)(a0 + aStride), i01, i11, sc0, sc1, d0, d1, acc + 2);
+            Finish((BlockQ8_K*)(a0 + 2 * aStride), i02, i12, sc0, sc1, d0, d1, acc + 4);
+            Finish((BlockQ8_K*)(a0 + 3 * aStride), i03, i13, sc0, sc1, d0, d1, acc + 6);
+            Finish((BlockQ8_K*)(a0 + 4 * aStride), i04, i14, sc0, sc1, d0, d1, acc + 8);
+            Finish((BlockQ8_K*)(a0 + 5 * aStride), i05, i15, sc0, sc1, d0, d1, acc + 10);
+            Finish((BlockQ8_K*)(a0 + 6 * aStride), i06, i16, sc0, sc1, d0, d1, acc + 12);
+            Finish((BlockQ8_K*)(a0 + 7 * aStride), i07, i17, sc0, sc1, d0, d1, acc + 14);
         }
-        y[0] = Vector256.Sum(c00); y[1] = Vector256.Sum(c10);
-        y[yStride] = Vector256.Sum(c01); y[yStride + 1] = Vector256.Sum(c11);
-        y[2 * yStride] = Vector256.Sum(c02); y[2 * yStride + 1] = Vector256.Sum(c12);
-        y[3 * yStride] = Vector256.Sum(c03); y[3 * yStride + 1] = Vector256.Sum(c13);
+        for (int t = 0; t < TileTokens; t++)
+        {
+            y[t * yStride] = Vector256.Sum(acc[2 * t]);
+            y[t * yStride + 1] = Vector256.Sum(acc[2 * t + 1]);
+        }
     }
 
     /// <summary>Elements 32c..32c+31 as stored (q + 32, 0..63): ql's low or high nibbles joined with qh's bit pair 2(c % 4).</summary>
@@ -115,17 +125,17 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
         i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q1, x), s1);
     }
 
-    /// <summary>Takes the -32 offset out of the super-block's sums (32 * scale_g * bsum_g, lane by lane), then scales into f32.</summary>
+    /// <summary>Takes the -32 offset out of the super-block's sums (32 * scale_g * bsum_g, lane by lane), then scales into the 2 rows' f32 sums acc[0], acc[1].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, Vector256<short> sc0, Vector256<short> sc1,
-                               float d0, float d1, ref Vector256<float> c0, ref Vector256<float> c1)
+                               Vector256<float> d0, Vector256<float> d1, Vector256<float>* acc)
     {
-        float da = a->D;
+        Vector256<float> da = Vector256.Create(a->D);
         Vector256<short> bsums = Vector256.Load(a->BSums);
         i0 -= Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(sc0, bsums), 5);
         i1 -= Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(sc1, bsums), 5);
-        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Create(d0 * da), c0);
-        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), Vector256.Create(d1 * da), c1);
+        acc[0] = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), d0 * da, acc[0]);
+        acc[1] = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), d1 * da, acc[1]);
     }
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
