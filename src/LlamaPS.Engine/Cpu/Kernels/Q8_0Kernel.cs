@@ -25,10 +25,11 @@ internal sealed unsafe class Q8_0Kernel : WeightKernel
         _ => DotScalar(row, activations, n),
     };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens > 1 ? (2, 4) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path == SimdPath.Avx2 && tokens >= Q8_0PairsAvx2<Q8_0Avx2>.TileTokens ? (Q8_0PairsAvx2<Q8_0Avx2>.TileRows, Q8_0PairsAvx2<Q8_0Avx2>.TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
-        Q8_0PairsAvx2<Q8_0Avx2>.Gemm2x4(row, rowStride, activations, activationStride, n, y, yStride);
+        Q8_0PairsAvx2<Q8_0Avx2>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

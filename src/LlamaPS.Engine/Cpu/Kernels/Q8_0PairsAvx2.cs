@@ -6,12 +6,12 @@ using LlamaPS.Engine.Quants;
 namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>
-/// AVX2 dot product and 2-row x 4-token GEMM tile for blocks taken two at a time against
+/// AVX2 dot product and 2-row x 8-token GEMM tile for blocks taken two at a time against
 /// <see cref="ActivationFormat.Q8_0Pairs"/> activations (see <see cref="IQ8_0PairsBlock"/>): the activations come
 /// pre-arranged, so each step is plain loads, the block type's products, and one multiply-add with the scales.
 /// A row with an odd block count pairs its last block with a zero block (scale 0), so no load reaches past the row.
 /// One token reads one row at a time (sequential streams prefetch best), asking for the weights ahead
-/// (<see cref="WeightPrefetch"/>); the tile shares each unpacked weight pair between 4 tokens and each activation
+/// (<see cref="WeightPrefetch"/>); the tile shares each unpacked weight pair between 8 tokens and each activation
 /// load between 2 rows.
 /// </summary>
 internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0PairsBlock
@@ -43,13 +43,16 @@ internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0P
     private static Vector256<float> Step(byte* first, byte* second, byte* pair, Vector256<float> c) =>
         Fma.MultiplyAdd(TBlock.Products(TBlock.Load(first, second), pair), Scales(first, second) * ActivationScales(pair), c);
 
-    /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (activation rows <paramref name="aStride"/> bytes apart).</summary>
+    public const int TileRows = 2, TileTokens = 8;
+
+    /// <summary>y[t * yStride + r] for 2 rows and 8 tokens (activation rows <paramref name="aStride"/> bytes apart).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gemm2x4(byte* w, long rowStride, byte* a, long aStride, int n, float* y, long yStride)
+    public static void Gemm2x8(byte* w, long rowStride, byte* a, long aStride, int n, float* y, long yStride)
     {
         int nb = n / 32;
         byte* zero = stackalloc byte[TBlock.BlockBytes];
-        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default, c04 = default, c05 = default, c06 = default, c07 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default, c16 = default, c17 = default;
         for (int b = 0; b < nb; b += 2)
         {
             byte* w0 = w + b * TBlock.BlockBytes, w1 = w0 + rowStride;
@@ -62,11 +65,19 @@ internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0P
             Token(pair + aStride, q0, s0, q1, s1, ref c01, ref c11);
             Token(pair + 2 * aStride, q0, s0, q1, s1, ref c02, ref c12);
             Token(pair + 3 * aStride, q0, s0, q1, s1, ref c03, ref c13);
+            Token(pair + 4 * aStride, q0, s0, q1, s1, ref c04, ref c14);
+            Token(pair + 5 * aStride, q0, s0, q1, s1, ref c05, ref c15);
+            Token(pair + 6 * aStride, q0, s0, q1, s1, ref c06, ref c16);
+            Token(pair + 7 * aStride, q0, s0, q1, s1, ref c07, ref c17);
         }
         y[0] = Vector256.Sum(c00); y[1] = Vector256.Sum(c10);
         y[yStride] = Vector256.Sum(c01); y[yStride + 1] = Vector256.Sum(c11);
         y[2 * yStride] = Vector256.Sum(c02); y[2 * yStride + 1] = Vector256.Sum(c12);
         y[3 * yStride] = Vector256.Sum(c03); y[3 * yStride + 1] = Vector256.Sum(c13);
+        y[4 * yStride] = Vector256.Sum(c04); y[4 * yStride + 1] = Vector256.Sum(c14);
+        y[5 * yStride] = Vector256.Sum(c05); y[5 * yStride + 1] = Vector256.Sum(c15);
+        y[6 * yStride] = Vector256.Sum(c06); y[6 * yStride + 1] = Vector256.Sum(c16);
+        y[7 * yStride] = Vector256.Sum(c07); y[7 * yStride + 1] = Vector256.Sum(c17);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
