@@ -1,5 +1,8 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LlamaPS.Engine.Quants;
 
@@ -23,6 +26,64 @@ public unsafe struct BlockQ8_K
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void QuantizeRow(ReadOnlySpan<float> x, Span<BlockQ8_K> y)
+    {
+        if (!Avx2.IsSupported)
+        {
+            QuantizeRowScalar(x, y);
+            return;
+        }
+        Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+        fixed (float* xp = x)
+        fixed (BlockQ8_K* yp = y)
+        {
+            for (int b = 0; b < y.Length; b++)
+            {
+                float* xb = xp + b * Elements;
+                Vector256<float> m = Vector256.Abs(Vector256.Load(xb));
+                for (int i = 8; i < Elements; i += 8) m = Vector256.Max(m, Vector256.Abs(Vector256.Load(xb + i)));
+                Vector128<float> m4 = Vector128.Max(m.GetLower(), m.GetUpper());
+                float amax = MathF.Max(MathF.Max(m4[0], m4[1]), MathF.Max(m4[2], m4[3]));
+                if (amax == 0)
+                {
+                    yp[b] = default;
+                    continue;
+                }
+                // The scale comes from the first value of that magnitude, with its sign, as the scalar scan finds it.
+                Vector256<float> am = Vector256.Create(amax);
+                int first = 0;
+                for (int i = 0; i < Elements; i += 8)
+                {
+                    uint hits = Vector256.Equals(Vector256.Abs(Vector256.Load(xb + i)), am).ExtractMostSignificantBits();
+                    if (hits != 0)
+                    {
+                        first = i + BitOperations.TrailingZeroCount(hits);
+                        break;
+                    }
+                }
+                float iscale = -127f / xb[first];
+                Vector256<float> scale = Vector256.Create(iscale), top = Vector256.Create(127f);
+                sbyte* qs = yp[b].Qs;
+                for (int i = 0; i < Elements; i += 32)
+                {
+                    // Round half to even, clamp at 127, pack 4 x 8 int32 to 32 int8 (the permute undoes the packs' lane interleave).
+                    Vector256<int> i0 = Avx.ConvertToVector256Int32(Vector256.Min(Avx.RoundToNearestInteger(Vector256.Load(xb + i) * scale), top));
+                    Vector256<int> i1 = Avx.ConvertToVector256Int32(Vector256.Min(Avx.RoundToNearestInteger(Vector256.Load(xb + i + 8) * scale), top));
+                    Vector256<int> i2 = Avx.ConvertToVector256Int32(Vector256.Min(Avx.RoundToNearestInteger(Vector256.Load(xb + i + 16) * scale), top));
+                    Vector256<int> i3 = Avx.ConvertToVector256Int32(Vector256.Min(Avx.RoundToNearestInteger(Vector256.Load(xb + i + 24) * scale), top));
+                    Vector256<sbyte> packed = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(i0, i1), Avx2.PackSignedSaturate(i2, i3));
+                    Avx2.PermuteVar8x32(packed.AsInt32(), order).AsSByte().Store(qs + i);
+                    // Group sums: psadbw adds 8 unsigned bytes, so each value is offset by 128 (sign bit flipped) and 8 * 128 taken off.
+                    Vector256<long> sums = Avx2.SumAbsoluteDifferences(Vector256.Load((byte*)qs + i) ^ Vector256.Create((byte)0x80), Vector256<byte>.Zero).AsInt64();
+                    yp[b].BSums[i / 16] = (short)(sums[0] + sums[1] - 2048);
+                    yp[b].BSums[i / 16 + 1] = (short)(sums[2] + sums[3] - 2048);
+                }
+                yp[b].D = 1 / iscale;
+            }
+        }
+    }
+
+    /// <summary>The scalar expression <see cref="QuantizeRow"/> must reproduce bit for bit.</summary>
+    public static void QuantizeRowScalar(ReadOnlySpan<float> x, Span<BlockQ8_K> y)
     {
         for (int b = 0; b < y.Length; b++)
         {

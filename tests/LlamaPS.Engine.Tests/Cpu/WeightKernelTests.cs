@@ -201,6 +201,21 @@ public unsafe class WeightKernelTests
     }
 
     [Fact]
+    public void Q8_KVectorQuantizationEqualsScalarBitForBit()
+    {
+        var x = Activations(1024, 5);
+        x[3] = 0.5f * 127f / 3f;       // ties must round to even on both paths
+        x[100] = 40; x[200] = -40;     // block 0: the first value of largest magnitude sets the scale's sign
+        x[300] = -50; x[301] = 50;     // block 1: the same, negative first
+        Array.Clear(x, 512, 256);      // block 2: all zero
+        var vector = new BlockQ8_K[4];
+        var scalar = new BlockQ8_K[4];
+        BlockQ8_K.QuantizeRow(x, vector);
+        BlockQ8_K.QuantizeRowScalar(x, scalar);
+        Assert.Equal(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scalar.AsSpan()).ToArray(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray());
+    }
+
+    [Fact]
     public void Q8_1QuantizationCarriesTheScaledSumOfItsValues()
     {
         var x = Activations(96, 7);
