@@ -119,7 +119,7 @@ public static unsafe class Attention
     }
 
     /// <summary>
-    /// acc = f16(f16(acc * rescale_j) + v_j * weight_j) for each of <paramref name="count"/> value rows in turn
+    /// acc = f16(f16(acc * rescale_j) + v_j * weight_j) (a fused multiply-add where the CPU has one) for each of <paramref name="count"/> value rows in turn
     /// (the rescale skipped where it is 1: acc is already f16). 64 lanes at a time, eight independent chains in
     /// registers, then 8, then one by one.
     /// </summary>
@@ -143,14 +143,14 @@ public static unsafe class Attention
                         a4 = RoundToHalf(a4 * ms); a5 = RoundToHalf(a5 * ms); a6 = RoundToHalf(a6 * ms); a7 = RoundToHalf(a7 * ms);
                     }
                     float* vj = v + (long)j * kvDim + i;
-                    a0 = RoundToHalf(a0 + Vector256.Load(vj) * vs);
-                    a1 = RoundToHalf(a1 + Vector256.Load(vj + 8) * vs);
-                    a2 = RoundToHalf(a2 + Vector256.Load(vj + 16) * vs);
-                    a3 = RoundToHalf(a3 + Vector256.Load(vj + 24) * vs);
-                    a4 = RoundToHalf(a4 + Vector256.Load(vj + 32) * vs);
-                    a5 = RoundToHalf(a5 + Vector256.Load(vj + 40) * vs);
-                    a6 = RoundToHalf(a6 + Vector256.Load(vj + 48) * vs);
-                    a7 = RoundToHalf(a7 + Vector256.Load(vj + 56) * vs);
+                    a0 = RoundToHalf(MultiplyAdd(Vector256.Load(vj), vs, a0));
+                    a1 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 8), vs, a1));
+                    a2 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 16), vs, a2));
+                    a3 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 24), vs, a3));
+                    a4 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 32), vs, a4));
+                    a5 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 40), vs, a5));
+                    a6 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 48), vs, a6));
+                    a7 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 56), vs, a7));
                 }
                 a0.Store(ai); a1.Store(ai + 8); a2.Store(ai + 16); a3.Store(ai + 24);
                 a4.Store(ai + 32); a5.Store(ai + 40); a6.Store(ai + 48); a7.Store(ai + 56);
@@ -161,7 +161,7 @@ public static unsafe class Attention
                 for (int j = 0; j < count; j++)
                 {
                     if (rescales[j] != 1) a = RoundToHalf(a * rescales[j]);
-                    a = RoundToHalf(a + Vector256.Load(v + (long)j * kvDim + i) * weights[j]);
+                    a = RoundToHalf(MultiplyAdd(Vector256.Load(v + (long)j * kvDim + i), weights[j], a));
                 }
                 a.Store(acc + i);
             }
@@ -172,7 +172,7 @@ public static unsafe class Attention
             for (int j = 0; j < count; j++)
             {
                 if (rescales[j] != 1) a = RoundToHalf(a * rescales[j]);
-                a = RoundToHalf(a + v[(long)j * kvDim + i] * weights[j]);
+                a = RoundToHalf(Fma.IsSupported ? MathF.FusedMultiplyAdd(v[(long)j * kvDim + i], weights[j], a) : a + v[(long)j * kvDim + i] * weights[j]);
             }
             acc[i] = a;
         }
@@ -186,7 +186,7 @@ public static unsafe class Attention
     private static void Scores(float* q, float* k, int kvDim, int headDim, int count, float scale, float* scores)
     {
         int j = 0;
-        if (Avx.IsSupported && headDim % 8 == 0)
+        if (Fma.IsSupported && headDim % 8 == 0)
         {
             for (; j + 8 <= count; j += 8)
             {
@@ -196,14 +196,14 @@ public static unsafe class Attention
                 {
                     Vector256<float> qi = Vector256.Load(q + i);
                     float* ki = k0 + i;
-                    s0 += qi * Vector256.Load(ki);
-                    s1 += qi * Vector256.Load(ki + kvDim);
-                    s2 += qi * Vector256.Load(ki + 2 * kvDim);
-                    s3 += qi * Vector256.Load(ki + 3 * kvDim);
-                    s4 += qi * Vector256.Load(ki + 4 * kvDim);
-                    s5 += qi * Vector256.Load(ki + 5 * kvDim);
-                    s6 += qi * Vector256.Load(ki + 6 * kvDim);
-                    s7 += qi * Vector256.Load(ki + 7 * kvDim);
+                    s0 = Fma.MultiplyAdd(qi, Vector256.Load(ki), s0);
+                    s1 = Fma.MultiplyAdd(qi, Vector256.Load(ki + kvDim), s1);
+                    s2 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 2 * kvDim), s2);
+                    s3 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 3 * kvDim), s3);
+                    s4 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 4 * kvDim), s4);
+                    s5 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 5 * kvDim), s5);
+                    s6 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 6 * kvDim), s6);
+                    s7 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 7 * kvDim), s7);
                 }
                 // Lanes of [rows 0-3 | rows 0-3] then [rows 4-7 | rows 4-7], each half holding partial sums.
                 Vector256<float> r03 = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
@@ -214,6 +214,11 @@ public static unsafe class Attention
         }
         for (; j < count; j++) scores[j] = Dot(q, k + (long)j * kvDim, headDim) * scale;
     }
+
+    // acc + v * s, fused where the CPU can (as ggml's f16 multiply-add), so one rounding fewer.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MultiplyAdd(Vector256<float> v, float s, Vector256<float> acc) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(v, Vector256.Create(s), acc) : acc + v * s;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(float* a, float* b, int n)
