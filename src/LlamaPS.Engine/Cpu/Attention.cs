@@ -30,6 +30,7 @@ public static unsafe class Attention
         long seen = (long)FirstVisible(start + 1, p.Window) * kvDim, count = (long)positions * kvDim - seen;
         Widen(cache.Keys(layer) + seen, k32 + seen, count, pool);
         Widen(cache.Values(layer) + seen, v32 + seen, count, pool);
+        bool finiteValues = AllFinite(cache.Values(layer) + seen, count);
 
         int work = tokens * heads;
         // Later tokens see more positions; many small tasks keep both cores busy to the end.
@@ -43,13 +44,30 @@ public static unsafe class Attention
                 int t = item / heads, h = item % heads;
                 long at = ((long)t * heads + h) * headDim;
                 int length = start + t + 1;
-                Head((float*)qp + at, (float*)kp, (float*)vp, (float*)op + at, FirstVisible(length, p.Window), length, kvDim, h / group * headDim, p);
+                Head((float*)qp + at, (float*)kp, (float*)vp, (float*)op + at, FirstVisible(length, p.Window), length, kvDim, h / group * headDim, p, finiteValues);
             }
         });
     }
 
     // The first of `length` positions a sliding window of `window` (0: none) still covers.
     private static int FirstVisible(int length, int window) => window > 0 ? Math.Max(0, length - window) : 0;
+
+    // Whether no f16 value is an infinity or NaN (exponent bits all ones).
+    private static bool AllFinite(ushort* src, long n)
+    {
+        var halves = new ReadOnlySpan<ushort>(src, checked((int)n));
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<ushort> exponent = Vector256.Create((ushort)0x7C00), any = Vector256<ushort>.Zero;
+            for (; i + 16 <= halves.Length; i += 16)
+                any |= Vector256.Equals(Vector256.Create(halves.Slice(i, 16)) & exponent, exponent);
+            if (any != Vector256<ushort>.Zero) return false;
+        }
+        for (; i < halves.Length; i++)
+            if ((halves[i] & 0x7C00) == 0x7C00) return false;
+        return true;
+    }
 
     private static void Widen(ushort* src, float* dst, long n, WorkerPool pool)
     {
@@ -75,7 +93,7 @@ public static unsafe class Attention
     /// loop; the positions are just no longer interleaved with each other's dependency chains.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Head(float* q, float* k, float* v, float* output, int first, int length, int kvDim, int offset, AttentionParameters p)
+    private static void Head(float* q, float* k, float* v, float* output, int first, int length, int kvDim, int offset, AttentionParameters p, bool finiteValues)
     {
         int headDim = p.HeadDim;
         // With a soft-cap, s = cap * tanh(q·k * scale / cap), the division folded into the scale as ggml does.
@@ -101,30 +119,38 @@ public static unsafe class Attention
                 float s = weights[j], ms = 1, vs = 1;
                 if (s > max)
                 {
-                    ms = MathF.Exp(max - s);
+                    ms = Exp(max - s);
                     max = s;
                 }
                 else
                 {
-                    vs = MathF.Exp(s - max);
+                    vs = Exp(s - max);
                 }
                 weights[j] = vs;
                 rescales[j] = ms;
                 sum = sum * ms + vs;
             }
-            Accumulate(acc, v + (long)j0 * kvDim + offset, kvDim, weights, rescales, count, headDim);
+            Accumulate(acc, v + (long)j0 * kvDim + offset, kvDim, weights, rescales, count, headDim, finiteValues);
         }
         float inv = 1f / sum;
         for (int i = 0; i < headDim; i++) output[i] = acc[i] * inv;
     }
 
+    // e^x, without calling the library where it must return 0: e^-110 is far below half the smallest f32 subnormal.
+    // Peaked scores leave most weights there, and expf's underflow path is slow.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Exp(float x) => x < -110f ? 0f : MathF.Exp(x);
+
     /// <summary>
     /// acc = f16(f16(acc * rescale_j) + v_j * weight_j) (a fused multiply-add where the CPU has one) for each of <paramref name="count"/> value rows in turn
     /// (the rescale skipped where it is 1: acc is already f16). 64 lanes at a time, eight independent chains in
     /// registers, then 8, then one by one.
+    /// A row of weight 0 that rescales nothing leaves acc as it is (acc + v * 0 == acc) unless v is not finite or a
+    /// lane of acc is -0 (-0 + +0 is +0); so in the 64-lane blocks it is skipped when the values are finite and,
+    /// checked after each row that changed acc, no lane is -0. Peaked scores leave most weights 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(float* acc, float* v, int kvDim, float* weights, float* rescales, int count, int headDim)
+    private static void Accumulate(float* acc, float* v, int kvDim, float* weights, float* rescales, int count, int headDim, bool finiteValues)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -134,9 +160,21 @@ public static unsafe class Attention
                 float* ai = acc + i;
                 Vector256<float> a0 = Vector256.Load(ai), a1 = Vector256.Load(ai + 8), a2 = Vector256.Load(ai + 16), a3 = Vector256.Load(ai + 24);
                 Vector256<float> a4 = Vector256.Load(ai + 32), a5 = Vector256.Load(ai + 40), a6 = Vector256.Load(ai + 48), a7 = Vector256.Load(ai + 56);
+                // Whether acc changed since it was last checked for -0 lanes, and whether it had one then.
+                bool changed = true, negativeZero = true;
                 for (int j = 0; j < count; j++)
                 {
                     float ms = rescales[j], vs = weights[j];
+                    if (vs == 0 && ms == 1 && finiteValues)
+                    {
+                        if (changed)
+                        {
+                            negativeZero = HasNegativeZero(a0, a1, a2, a3, a4, a5, a6, a7);
+                            changed = false;
+                        }
+                        if (!negativeZero) continue;
+                    }
+                    changed = true;
                     if (ms != 1)
                     {
                         a0 = RoundToHalf(a0 * ms); a1 = RoundToHalf(a1 * ms); a2 = RoundToHalf(a2 * ms); a3 = RoundToHalf(a3 * ms);
@@ -176,6 +214,17 @@ public static unsafe class Attention
             }
             acc[i] = a;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool HasNegativeZero(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
+                                        Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
+    {
+        Vector256<uint> z = Vector256.Create(0x80000000u);
+        Vector256<uint> any = Vector256.Equals(a0.AsUInt32(), z) | Vector256.Equals(a1.AsUInt32(), z) | Vector256.Equals(a2.AsUInt32(), z)
+            | Vector256.Equals(a3.AsUInt32(), z) | Vector256.Equals(a4.AsUInt32(), z) | Vector256.Equals(a5.AsUInt32(), z)
+            | Vector256.Equals(a6.AsUInt32(), z) | Vector256.Equals(a7.AsUInt32(), z);
+        return any != Vector256<uint>.Zero;
     }
 
     /// <summary>
