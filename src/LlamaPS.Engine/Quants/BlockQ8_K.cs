@@ -32,7 +32,6 @@ public unsafe struct BlockQ8_K
             QuantizeRowScalar(x, y);
             return;
         }
-        Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
         fixed (float* xp = x)
         fixed (BlockQ8_K* yp = y)
         {
@@ -65,13 +64,7 @@ public unsafe struct BlockQ8_K
                 sbyte* qs = yp[b].Qs;
                 for (int i = 0; i < Elements; i += 32)
                 {
-                    // Round half to even, clamp at 127, pack 4 x 8 int32 to 32 int8 (the permute undoes the packs' lane interleave).
-                    Vector256<int> i0 = Avx.ConvertToVector256Int32(Vector256.Min(Avx.RoundToNearestInteger(Vector256.Load(xb + i) * scale), top));
-                    Vector256<int> i1 = Avx.ConvertToVector256Int32(Vector256.Min(Avx.RoundToNearestInteger(Vector256.Load(xb + i + 8) * scale), top));
-                    Vector256<int> i2 = Avx.ConvertToVector256Int32(Vector256.Min(Avx.RoundToNearestInteger(Vector256.Load(xb + i + 16) * scale), top));
-                    Vector256<int> i3 = Avx.ConvertToVector256Int32(Vector256.Min(Avx.RoundToNearestInteger(Vector256.Load(xb + i + 24) * scale), top));
-                    Vector256<sbyte> packed = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(i0, i1), Avx2.PackSignedSaturate(i2, i3));
-                    Avx2.PermuteVar8x32(packed.AsInt32(), order).AsSByte().Store(qs + i);
+                    Int8Packing.Store32(xb + i, scale, top, qs + i); // clamped at 127, as ggml's Q8_K
                     // Group sums: psadbw adds 8 unsigned bytes, so each value is offset by 128 (sign bit flipped) and 8 * 128 taken off.
                     Vector256<long> sums = Avx2.SumAbsoluteDifferences(Vector256.Load((byte*)qs + i) ^ Vector256.Create((byte)0x80), Vector256<byte>.Zero).AsInt64();
                     yp[b].BSums[i / 16] = (short)(sums[0] + sums[1] - 2048);
