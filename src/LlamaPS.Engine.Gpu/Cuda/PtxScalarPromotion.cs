@@ -64,14 +64,13 @@ public static partial class PtxScalarPromotion
         }
         var registers = addresses.Where(p => !bad.Contains(p.Key) && slotUses.GetValueOrDefault(p.Value) == 2)
             .ToDictionary(p => p.Key, p => (Slot: p.Value, Name: "%lp" + p.Value["__local_depot".Length..], Bits: 8 * sizes[p.Value]));
-        var slots = registers.Values.Select(r => r.Slot).ToHashSet();
+        var bySlot = registers.Values.ToDictionary(r => r.Slot);
 
         var output = new StringBuilder(ptx.Length);
         foreach (string line in lines)
         {
-            if (SlotDeclaration().Match(line) is { Success: true } d && slots.Contains(d.Groups[1].Value))
+            if (SlotDeclaration().Match(line) is { Success: true } d && bySlot.TryGetValue(d.Groups[1].Value, out var r))
             {
-                var r = registers.Values.First(v => v.Slot == d.Groups[1].Value);
                 output.Append("\t.reg .b").Append(r.Bits).Append(' ').Append(r.Name).Append(";\n");
             }
             else if (SlotAddress().Match(line) is { Success: true } a && registers.ContainsKey(a.Groups[1].Value))

@@ -2,7 +2,11 @@ using ILGPU;
 
 namespace LlamaPS.Engine.Gpu.Kernels;
 
-/// <summary>RMSNorm of x [tokens, cols] with weight [cols], as <see cref="RmsNormKernel"/> writes it, computed as read.</summary>
+/// <summary>
+/// RMSNorm of x [tokens, cols] with weight [cols], as <see cref="RmsNormKernel"/> writes it, computed as read. Each
+/// group of the quantizer sums the token's whole row for the scale itself: a few cached re-reads of x instead of a
+/// launch and a written copy of the normed row.
+/// </summary>
 public struct NormedActivations(ArrayView<float> x, ArrayView<float> weight, float epsilon) : IActivationSource
 {
     public ArrayView<float> X = x, Weight = weight;

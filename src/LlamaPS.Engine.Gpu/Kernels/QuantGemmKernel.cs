@@ -16,7 +16,7 @@ public static class QuantGemmKernel
     public const int TileRows = 64, TileTokens = 32, StepUnits = 8;
     private const int RowWords = StepUnits * 8 + 1;
 
-    /// <summary>Bytes of shared memory a group takes: the largest of the kernels.</summary>
+    /// <summary>Bytes of shared memory a group takes.</summary>
     public static int SharedBytes => QuantTileStage.Bytes(TileRows, TileTokens, StepUnits, RowWords);
 
     public static void Run<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
