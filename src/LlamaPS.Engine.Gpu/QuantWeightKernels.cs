@@ -35,7 +35,11 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
                 (CudaAccelerator)accelerator, QuantMmaKernel.Run<TFormat>)
             : accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat>);
         (_tileRows, _tileTokens) = tensorCores ? (QuantMmaKernel.TileRows, QuantMmaKernel.TileTokens) : (QuantGemmKernel.TileRows, QuantGemmKernel.TileTokens);
-        _gemvWide = accelerator.LoadKernel<ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>(QuantGemvWideKernel.Run<TFormat>);
+        // CUDA's dp4a where the accelerator is CUDA; the portable byte products everywhere else.
+        _gemvWide = accelerator is CudaAccelerator cuda
+            ? CudaKernelLoader.Load<Action<AcceleratorStream, KernelConfig, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>>(
+                cuda, QuantGemvDp4aKernel.Run<TFormat>)
+            : accelerator.LoadKernel<ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>(QuantGemvWideKernel.Run<TFormat>);
         _gather = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(QuantEmbeddingKernel.Run<TFormat>);
     }
 

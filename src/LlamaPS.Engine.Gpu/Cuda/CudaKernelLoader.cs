@@ -9,7 +9,7 @@ namespace LlamaPS.Engine.Gpu.Cuda;
 /// <summary>
 /// Loads an explicitly grouped kernel on a CUDA accelerator through <see cref="PtxScalarPromotion"/>: ILGPU compiles
 /// it to PTX as usual, the pass moves its inline-PTX operands out of local memory, and the driver loads the result.
-/// For kernels that use CudaAsm (the tensor-core kernels); the others load as ILGPU loads them.
+/// For kernels that use CudaAsm (tensor cores, dp4a); the others load as ILGPU loads them.
 /// </summary>
 internal static class CudaKernelLoader
 {

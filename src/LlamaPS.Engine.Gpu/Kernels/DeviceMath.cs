@@ -88,17 +88,6 @@ public static class DeviceMath
         return r;
     }
 
-    /// <summary>
-    /// c plus the sum of the products of the four signed bytes of a and b, the bytes sign-extended by shifts. Not
-    /// CUDA's dp4a through inline PTX: ILGPU passes an asm output through local memory, which made the tiled
-    /// product many times slower than these plain integer operations.
-    /// </summary>
-    public static int Dot4(uint a, uint b, int c)
-    {
-        return c + ((int)(a << 24) >> 24) * ((int)(b << 24) >> 24) + ((int)(a << 16) >> 24) * ((int)(b << 16) >> 24)
-                 + ((int)(a << 8) >> 24) * ((int)(b << 8) >> 24) + ((int)a >> 24) * ((int)b >> 24);
-    }
-
     /// <summary>Each byte of w (all below 128) minus z, as four signed bytes: no borrow crosses a byte.</summary>
     public static uint SubtractFromBytes(uint w, uint z) => ((w | 0x80808080u) - z * 0x01010101u) ^ 0x80808080u;
 

@@ -34,15 +34,15 @@ public static class QuantGemvKernel
             float da = scales[u];
             int sa = sums[u];
             // Rows past the end repeat the last row (a valid read); their sums are dropped.
-            s0 += QuantDot.Unit(QuantLayout.Decode<TFormat>(quants, weightScales, r0, u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
-            s1 += QuantDot.Unit(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 1, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
-            s2 += QuantDot.Unit(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 2, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
-            s3 += QuantDot.Unit(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 3, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s0 += QuantDot.Unit<PortableInt8Dot>(QuantLayout.Decode<TFormat>(quants, weightScales, r0, u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s1 += QuantDot.Unit<PortableInt8Dot>(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 1, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s2 += QuantDot.Unit<PortableInt8Dot>(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 2, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s3 += QuantDot.Unit<PortableInt8Dot>(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 3, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
             if (perGroup == 4) continue;
-            s4 += QuantDot.Unit(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 4, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
-            s5 += QuantDot.Unit(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 5, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
-            s6 += QuantDot.Unit(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 6, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
-            s7 += QuantDot.Unit(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 7, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s4 += QuantDot.Unit<PortableInt8Dot>(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 4, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s5 += QuantDot.Unit<PortableInt8Dot>(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 5, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s6 += QuantDot.Unit<PortableInt8Dot>(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 6, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
+            s7 += QuantDot.Unit<PortableInt8Dot>(QuantLayout.Decode<TFormat>(quants, weightScales, Math.Min(r0 + 7, last), u, units), a0, a1, a2, a3, a4, a5, a6, a7, da, sa);
         }
         partial[tid] = s0;
         partial[GroupSum.Size + tid] = s1;

@@ -18,7 +18,15 @@ public static class QuantGemvWideKernel
     public static void Run<TFormat>(ArrayView<Vector4Words> quants, ArrayView<Vector4Words> weightScales,
         ArrayView<Vector4Words> words, ArrayView<Vector4Words> scales, ArrayView<Vector4Words> sums,
         ArrayView<float> y, int rows, int units, int accumulate)
+        where TFormat : struct, IQuantFormat =>
+        Product<TFormat, PortableInt8Dot>(quants, weightScales, words, scales, sums, y, rows, units, accumulate);
+
+    /// <summary>The kernel's body, over the byte dot product <typeparamref name="TDot"/> (see Cuda.QuantGemvDp4aKernel).</summary>
+    public static void Product<TFormat, TDot>(ArrayView<Vector4Words> quants, ArrayView<Vector4Words> weightScales,
+        ArrayView<Vector4Words> words, ArrayView<Vector4Words> scales, ArrayView<Vector4Words> sums,
+        ArrayView<float> y, int rows, int units, int accumulate)
         where TFormat : struct, IQuantFormat
+        where TDot : struct, IInt8Dot
     {
         var partial = SharedMemory.Allocate<float>(RowsPerGroup * GroupSum.Size);
         var format = default(TFormat);
@@ -44,14 +52,14 @@ public static class QuantGemvWideKernel
                 var da = scales[quad];
                 var sa = sums[quad];
                 float dx = Interop.IntAsFloat(da.X), dy = Interop.IntAsFloat(da.Y), dz = Interop.IntAsFloat(da.Z), dw = Interop.IntAsFloat(da.W);
-                sum0 += QuantDot.Unit(format.Unpack(w0), a0.X, a1.X, a2.X, a3.X, a4.X, a5.X, a6.X, a7.X, dx, (int)sa.X);
-                sum1 += QuantDot.Unit(format.Unpack(v0), a0.X, a1.X, a2.X, a3.X, a4.X, a5.X, a6.X, a7.X, dx, (int)sa.X);
-                sum0 += QuantDot.Unit(format.Unpack(w1), a0.Y, a1.Y, a2.Y, a3.Y, a4.Y, a5.Y, a6.Y, a7.Y, dy, (int)sa.Y);
-                sum1 += QuantDot.Unit(format.Unpack(v1), a0.Y, a1.Y, a2.Y, a3.Y, a4.Y, a5.Y, a6.Y, a7.Y, dy, (int)sa.Y);
-                sum0 += QuantDot.Unit(format.Unpack(w2), a0.Z, a1.Z, a2.Z, a3.Z, a4.Z, a5.Z, a6.Z, a7.Z, dz, (int)sa.Z);
-                sum1 += QuantDot.Unit(format.Unpack(v2), a0.Z, a1.Z, a2.Z, a3.Z, a4.Z, a5.Z, a6.Z, a7.Z, dz, (int)sa.Z);
-                sum0 += QuantDot.Unit(format.Unpack(w3), a0.W, a1.W, a2.W, a3.W, a4.W, a5.W, a6.W, a7.W, dw, (int)sa.W);
-                sum1 += QuantDot.Unit(format.Unpack(v3), a0.W, a1.W, a2.W, a3.W, a4.W, a5.W, a6.W, a7.W, dw, (int)sa.W);
+                sum0 += QuantDot.Unit<TDot>(format.Unpack(w0), a0.X, a1.X, a2.X, a3.X, a4.X, a5.X, a6.X, a7.X, dx, (int)sa.X);
+                sum1 += QuantDot.Unit<TDot>(format.Unpack(v0), a0.X, a1.X, a2.X, a3.X, a4.X, a5.X, a6.X, a7.X, dx, (int)sa.X);
+                sum0 += QuantDot.Unit<TDot>(format.Unpack(w1), a0.Y, a1.Y, a2.Y, a3.Y, a4.Y, a5.Y, a6.Y, a7.Y, dy, (int)sa.Y);
+                sum1 += QuantDot.Unit<TDot>(format.Unpack(v1), a0.Y, a1.Y, a2.Y, a3.Y, a4.Y, a5.Y, a6.Y, a7.Y, dy, (int)sa.Y);
+                sum0 += QuantDot.Unit<TDot>(format.Unpack(w2), a0.Z, a1.Z, a2.Z, a3.Z, a4.Z, a5.Z, a6.Z, a7.Z, dz, (int)sa.Z);
+                sum1 += QuantDot.Unit<TDot>(format.Unpack(v2), a0.Z, a1.Z, a2.Z, a3.Z, a4.Z, a5.Z, a6.Z, a7.Z, dz, (int)sa.Z);
+                sum0 += QuantDot.Unit<TDot>(format.Unpack(w3), a0.W, a1.W, a2.W, a3.W, a4.W, a5.W, a6.W, a7.W, dw, (int)sa.W);
+                sum1 += QuantDot.Unit<TDot>(format.Unpack(v3), a0.W, a1.W, a2.W, a3.W, a4.W, a5.W, a6.W, a7.W, dw, (int)sa.W);
             }
         }
         // Set k holds tile row k's sums: this thread's two in their own sets, zeros in the others.
