@@ -18,7 +18,7 @@ internal sealed class OperatorKernels
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>? _rmsNorm;
     private Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int, int, ArrayView<int>, int, float, int>? _rope;
     private Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<int>, int>? _kvStore;
-    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, ArrayView<int>, int, int, int, int, float>? _attention;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<uint>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int, int, int, float>? _attention;
     private Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>>? _swiGlu;
     private Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>? _biasAdd;
 
@@ -30,7 +30,7 @@ internal sealed class OperatorKernels
         _rmsNorm = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RmsNormKernel.Run);
         _rope = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, ArrayView<int>, int, float, int>(RopeKernel.Run);
         _kvStore = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<int>, int>(KvStoreKernel.Run);
-        _attention = accelerator.LoadKernel<ArrayView<float>, ArrayView<ushort>, ArrayView<ushort>, ArrayView<float>, ArrayView<int>, int, int, int, int, float>(AttentionKernel.Run);
+        _attention = accelerator.LoadKernel<ArrayView<float>, ArrayView<uint>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, int, int, int, int, float>(AttentionKernel.Run);
         _swiGlu = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>>(SwiGluKernel.Run);
         _biasAdd = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(BiasAddKernel.Run);
     }
@@ -60,7 +60,7 @@ internal sealed class OperatorKernels
         _kvStore!(stream, tokens * kvDim, k, v, keys, values, position, kvDim);
 
     public void Attention(AcceleratorStream stream, ArrayView<float> q, ArrayView<ushort> keys, ArrayView<ushort> values, ArrayView<float> output, ArrayView<int> position, int tokens, int heads, int kvHeads, int headDim) =>
-        _attention!(stream, new KernelConfig(AttentionKernel.Groups(tokens, heads), GroupSum.Size), q, keys, values, output, position, tokens, heads, kvHeads, headDim, 1f / MathF.Sqrt(headDim));
+        _attention!(stream, new KernelConfig(AttentionKernel.Groups(tokens, heads), GroupSum.Size), q, keys.Cast<uint>(), values.Cast<uint>(), output, position, tokens, heads, kvHeads, headDim, 1f / MathF.Sqrt(headDim));
 
     public void SwiGlu(AcceleratorStream stream, ArrayView<float> gate, ArrayView<float> up, int n) => _swiGlu!(stream, n, gate, up);
 

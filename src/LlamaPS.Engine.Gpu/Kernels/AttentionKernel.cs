@@ -9,11 +9,14 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// key and value once per block of tokens rather than once per token.
 /// Same numerics as the CPU engine (and llama.cpp's CPU flash attention): q rounded to f16, an online softmax whose
 /// V accumulator is kept at f16 precision and rescaled when a new maximum appears. The positions go by in chunks of
-/// <see cref="Chunk"/>: the chunk's keys and values are copied to shared memory (coalesced), the threads compute
-/// the scores (a thread a (token, position) pair, or several a pair when the block has fewer tokens), one thread a token walks them in order for its running maximum and the factors
-/// (acc = f16(f16(acc * m_j) + v_j * w_j), m_j = 1 where no new maximum appears, as f16(acc * 1) = acc; positions a
-/// token does not see get m_j = 1, w_j = 0, which leave acc as it is), and then every thread applies them to its own
-/// dimension (tid) of every token, the accumulators kept in shared memory between chunks.
+/// <see cref="Chunk"/>: the chunk's keys and values are copied to shared memory (every thread's loads issued before
+/// any store, so a chunk waits on memory once, not once a row), the threads compute the scores (a thread a (token,
+/// position) pair, or several a pair when the block has fewer tokens), then each pair's factors from the running
+/// maximum before it (a prefix maximum, so all pairs at once rather than one thread a token walking them): where a
+/// new maximum appears m_j = exp(old - new), w_j = 1, else m_j = 1, w_j = exp(s_j - max), as the sequential walk
+/// gives; positions a token does not see get m_j = 1, w_j = 0, which leave acc as it is. Every thread then applies
+/// them to its own dimension (tid) of every token, acc = f16(f16(acc * m_j) + v_j * w_j), the accumulators kept in
+/// shared memory between chunks, while one thread a token carries its softmax sum and maximum.
 /// </summary>
 public static class AttentionKernel
 {
@@ -24,8 +27,11 @@ public static class AttentionKernel
     private const int RowHalves = MaxHeadDim + 2; // an odd number of words a row: the rows a warp reads sit in different banks
     private const int QueryFloats = MaxHeadDim + 1; // likewise for the two queries a warp's scores read
 
+    /// <summary>Words of K and V one thread loads before it stores any.</summary>
+    private const int Batch = 8;
+
     /// <summary>Bytes of shared memory a group takes.</summary>
-    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 2 * 2 * Chunk * RowHalves + 4 * (3 * Queries * Chunk + Queries);
+    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 2 * 2 * Chunk * RowHalves + 4 * (4 * Queries * Chunk + 2 * Queries);
 
     /// <summary>One step of the accumulator: f16(f16(a * m) + v * w).</summary>
     private static float Step(float a, float v, float m, float w) =>
@@ -34,7 +40,8 @@ public static class AttentionKernel
     /// <summary>Groups for <paramref name="tokens"/> tokens of <paramref name="heads"/> heads.</summary>
     public static int Groups(int tokens, int heads) => (tokens + Queries - 1) / Queries * heads;
 
-    public static void Run(ArrayView<float> q, ArrayView<ushort> keys, ArrayView<ushort> values, ArrayView<float> output,
+    /// <summary>keys and values: the layer's cache [contextLength, kvDim] of f16 bits, two to a word.</summary>
+    public static void Run(ArrayView<float> q, ArrayView<uint> keys, ArrayView<uint> values, ArrayView<float> output,
         ArrayView<int> position, int tokens, int heads, int kvHeads, int headDim, float scale)
     {
         int start = position[0];
@@ -43,31 +50,48 @@ public static class AttentionKernel
         var k = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
         var v = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
         var partial = SharedMemory.Allocate<float>(Queries * Chunk);
+        var score = SharedMemory.Allocate<float>(Queries * Chunk);
         var rescale = SharedMemory.Allocate<float>(Queries * Chunk);
         var weight = SharedMemory.Allocate<float>(Queries * Chunk);
         var total = SharedMemory.Allocate<float>(Queries);
+        var runningMax = SharedMemory.Allocate<float>(Queries);
         int tid = Group.IdxX, h = Grid.IdxX % heads, t0 = Grid.IdxX / heads * Queries;
         int count = Math.Min(Queries, tokens - t0);
         int kvDim = kvHeads * headDim, offset = h / (heads / kvHeads) * headDim, length = start + t0 + count;
+        int rowWords = headDim / 2, kvWords = kvDim / 2, headWord = offset / 2; // f16 pairs: head dims are even
         for (int i = tid; i < count * headDim; i += GroupSum.Size)
         {
             int t = i / headDim, e = i % headDim;
             qh[t * QueryFloats + e] = DeviceMath.RoundToHalf(q[((long)(t0 + t) * heads + h) * headDim + e]);
         }
         for (int i = tid; i < Queries * MaxHeadDim; i += GroupSum.Size) acc[i] = 0;
+        if (tid < Queries) runningMax[tid] = float.NegativeInfinity;
 
         // The scores: (token, position) pairs a thread, or where the block has few tokens, parts of a pair's sum.
         int pairs = count * Chunk, parts = Math.Max(1, GroupSum.Size / pairs);
-        float max = float.NegativeInfinity, sum = 0; // thread t < count: token t's
+        float sum = 0; // thread t < count: token t's softmax sum
         for (int c0 = 0; c0 < length; c0 += Chunk)
         {
             int n = Math.Min(Chunk, length - c0);
-            for (int i = tid; i < n * headDim; i += GroupSum.Size)
+            for (int first = 0; first < n * rowWords; first += Batch * GroupSum.Size)
             {
-                int j = i / headDim, e = i % headDim;
-                long at = (long)(c0 + j) * kvDim + offset + e;
-                k[j * RowHalves + e] = keys[at];
-                v[j * RowHalves + e] = values[at];
+                int wi = first + tid, limit = n * rowWords, last = length - 1;
+                uint k0 = Load(keys, wi, c0, last, rowWords, kvWords, headWord), v0 = Load(values, wi, c0, last, rowWords, kvWords, headWord);
+                uint k1 = Load(keys, wi + GroupSum.Size, c0, last, rowWords, kvWords, headWord), v1 = Load(values, wi + GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k2 = Load(keys, wi + 2 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v2 = Load(values, wi + 2 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k3 = Load(keys, wi + 3 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v3 = Load(values, wi + 3 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k4 = Load(keys, wi + 4 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v4 = Load(values, wi + 4 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k5 = Load(keys, wi + 5 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v5 = Load(values, wi + 5 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k6 = Load(keys, wi + 6 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v6 = Load(values, wi + 6 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k7 = Load(keys, wi + 7 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v7 = Load(values, wi + 7 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                Store(k, v, k0, v0, wi, limit, rowWords);
+                Store(k, v, k1, v1, wi + GroupSum.Size, limit, rowWords);
+                Store(k, v, k2, v2, wi + 2 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k3, v3, wi + 3 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k4, v4, wi + 4 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k5, v5, wi + 5 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k6, v6, wi + 6 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k7, v7, wi + 7 * GroupSum.Size, limit, rowWords);
             }
             Group.Barrier();
             for (int item = tid; item < pairs * parts; item += GroupSum.Size)
@@ -79,35 +103,42 @@ public static class AttentionKernel
                 partial[part * pairs + pair] = s;
             }
             Group.Barrier();
-            if (tid < Queries)
+            // Each visible pair's score, its parts added in order.
+            for (int pair = tid; pair < pairs; pair += GroupSum.Size)
             {
-                // Tokens past count see nothing: their factors (1, 0) leave the accumulators below as they are.
-                int visible = tid < count ? start + t0 + tid + 1 - c0 : 0; // positions of this chunk the token sees
-                for (int j = 0; j < n; j++)
-                {
-                    float ms = 1f, ws = 0f;
-                    if (j < visible)
-                    {
-                        float s = partial[tid * Chunk + j];
-                        for (int p = 1; p < parts; p++) s += partial[p * pairs + tid * Chunk + j];
-                        s *= scale;
-                        ws = 1f;
-                        if (s > max)
-                        {
-                            ms = MathF.Exp(max - s);
-                            max = s;
-                        }
-                        else
-                        {
-                            ws = MathF.Exp(s - max);
-                        }
-                        sum = sum * ms + ws;
-                    }
-                    rescale[tid * Chunk + j] = ms;
-                    weight[tid * Chunk + j] = ws;
-                }
+                float s = partial[pair];
+                for (int p = 1; p < parts; p++) s += partial[p * pairs + pair];
+                score[pair] = s * scale;
             }
             Group.Barrier();
+            // Each pair's factors from the maximum before it. Tokens past count see nothing: their factors (1, 0)
+            // leave the accumulators below as they are.
+            for (int pair = tid; pair < Queries * Chunk; pair += GroupSum.Size)
+            {
+                int st = pair / Chunk, sj = pair % Chunk;
+                float ms = 1f, ws = 0f;
+                if (sj < Seen(st, count, start + t0 - c0, n))
+                {
+                    float before = runningMax[st], s = score[pair];
+                    for (int j = 0; j < sj; j++) before = score[st * Chunk + j] > before ? score[st * Chunk + j] : before;
+                    if (s > before) { ms = MathF.Exp(before - s); ws = 1f; }
+                    else ws = MathF.Exp(s - before);
+                }
+                rescale[pair] = ms;
+                weight[pair] = ws;
+            }
+            Group.Barrier();
+            if (tid < count)
+            {
+                // This token's sum and maximum, in position order as the sequential walk has them.
+                float max = runningMax[tid];
+                for (int j = 0, seen = Seen(tid, count, start + t0 - c0, n); j < seen; j++)
+                {
+                    sum = sum * rescale[tid * Chunk + j] + weight[tid * Chunk + j];
+                    max = score[tid * Chunk + j] > max ? score[tid * Chunk + j] : max;
+                }
+                runningMax[tid] = max;
+            }
             for (int d = tid; d < headDim; d += GroupSum.Size)
             {
                 // The tokens' accumulators of dimension d side by side, so their chains of roundings overlap.
@@ -138,5 +169,26 @@ public static class AttentionKernel
             int t = i / headDim, e = i % headDim;
             output[((long)(t0 + t) * heads + h) * headDim + e] = acc[t * MaxHeadDim + e] * (1f / total[t]);
         }
+    }
+
+    /// <summary>Positions of a chunk of <paramref name="n"/> that token <paramref name="t"/> of the block sees (it sits at chunk position first + t).</summary>
+    private static int Seen(int t, int count, int first, int n) => t < count ? Math.Min(n, Math.Max(0, first + t + 1)) : 0;
+
+    /// <summary>Word wi of the chunk's rows of this head (row wi / rowWords); past the chunk, a row that exists, its value unused.</summary>
+    private static uint Load(ArrayView<uint> cache, int wi, int c0, int last, int rowWords, int kvWords, int headWord)
+    {
+        int row = Math.Min(c0 + wi / rowWords, last);
+        return cache[(long)row * kvWords + headWord + wi % rowWords];
+    }
+
+    /// <summary>Word wi's two halves into the shared rows, if it lies in the chunk.</summary>
+    private static void Store(ArrayView<ushort> k, ArrayView<ushort> v, uint kw, uint vw, int wi, int limit, int rowWords)
+    {
+        if (wi >= limit) return;
+        int at = wi / rowWords * RowHalves + 2 * (wi % rowWords);
+        k[at] = (ushort)kw;
+        k[at + 1] = (ushort)(kw >> 16);
+        v[at] = (ushort)vw;
+        v[at + 1] = (ushort)(vw >> 16);
     }
 }
