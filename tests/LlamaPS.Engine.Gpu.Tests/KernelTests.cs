@@ -37,6 +37,8 @@ public abstract unsafe class KernelTests
             if (block == 256) data.Add(type, 67, 256 * 17, 1, true);
             foreach (int tokens in new[] { 1, 3, 37 })
                 data.Add(type, 67, cols, tokens, false);
+            // Units a multiple of 4 but not of a tile step's 8: the tiles' 16-byte staging with a half-empty last step.
+            if (block == 32) data.Add(type, 67, 32 * 12, 37, false);
         }
         return data;
     }
