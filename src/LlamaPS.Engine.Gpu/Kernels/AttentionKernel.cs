@@ -24,18 +24,24 @@ public static class AttentionKernel
 
     /// <summary>The largest head the kernel takes: llama's and qwen2's are 64 or 128.</summary>
     public const int MaxHeadDim = GroupSum.Size;
-    private const int RowHalves = MaxHeadDim + 2; // an odd number of words a row: the rows a warp reads sit in different banks
-    private const int QueryFloats = MaxHeadDim + 1; // likewise for the two queries a warp's scores read
+    private const int RowHalves = MaxHeadDim + 2; // V: an odd number of words a row, so the rows a warp reads sit in different banks
+    private const int QueryFloats = MaxHeadDim + 1; // likewise for K (kept as floats) and the queries the scores read
 
     /// <summary>Words of K and V one thread loads before it stores any.</summary>
     private const int Batch = 8;
 
     /// <summary>Bytes of shared memory a group takes.</summary>
-    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 2 * 2 * Chunk * RowHalves + 4 * (4 * Queries * Chunk + 2 * Queries);
+    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 4 * Chunk * QueryFloats + 2 * Chunk * RowHalves + 4 * (4 * Queries * Chunk + 2 * Queries);
 
-    /// <summary>One step of the accumulator: f16(f16(a * m) + v * w).</summary>
-    private static float Step(float a, float v, float m, float w) =>
-        DeviceMath.RoundToHalfPrecision(DeviceMath.RoundToHalfPrecision(a * m) + v * w);
+    /// <summary>
+    /// One step of the accumulator: f16(f16(a * m) + v * w). The rescale is skipped where m is 1, nearly every step,
+    /// as it changes nothing: a already holds an f16 value. m is the same for the whole group, so the branch is too.
+    /// </summary>
+    private static float Step(float a, float v, float m, float w)
+    {
+        if (m != 1f) a = DeviceMath.RoundToHalfPrecision(a * m);
+        return DeviceMath.RoundToHalfPrecision(a + v * w);
+    }
 
     /// <summary>Groups for <paramref name="tokens"/> tokens of <paramref name="heads"/> heads.</summary>
     public static int Groups(int tokens, int heads) => (tokens + Queries - 1) / Queries * heads;
@@ -47,7 +53,7 @@ public static class AttentionKernel
         int start = position[0];
         var qh = SharedMemory.Allocate<float>(Queries * QueryFloats);
         var acc = SharedMemory.Allocate<float>(Queries * MaxHeadDim);
-        var k = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
+        var k = SharedMemory.Allocate<float>(Chunk * QueryFloats); // widened once here rather than once a score
         var v = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
         var partial = SharedMemory.Allocate<float>(Queries * Chunk);
         var score = SharedMemory.Allocate<float>(Queries * Chunk);
@@ -94,12 +100,29 @@ public static class AttentionKernel
                 Store(k, v, k7, v7, wi + 7 * GroupSum.Size, limit, rowWords);
             }
             Group.Barrier();
-            for (int item = tid; item < pairs * parts; item += GroupSum.Size)
+            if (parts == 1)
+            {
+                // Pairs tid and tid + 128 (a block of more than 4 tokens): the same position, so one K read serves both.
+                int sj = tid % Chunk, st0 = tid / Chunk, st1 = st0 + GroupSum.Size / Chunk;
+                if (sj < n)
+                {
+                    float s0 = 0, s1 = 0;
+                    for (int i = 0; i < headDim; i++)
+                    {
+                        float ki = k[sj * QueryFloats + i];
+                        s0 += qh[st0 * QueryFloats + i] * ki;
+                        s1 += qh[st1 * QueryFloats + i] * ki;
+                    }
+                    partial[tid] = s0;
+                    if (st1 < count) partial[tid + GroupSum.Size] = s1;
+                }
+            }
+            else for (int item = tid; item < pairs * parts; item += GroupSum.Size)
             {
                 int pair = item % pairs, part = item / pairs, st = pair / Chunk, sj = pair % Chunk;
                 if (sj >= n) continue;
                 float s = 0;
-                for (int i = part; i < headDim; i += parts) s += qh[st * QueryFloats + i] * DeviceMath.HalfToFloat(k[sj * RowHalves + i]);
+                for (int i = part; i < headDim; i += parts) s += qh[st * QueryFloats + i] * k[sj * QueryFloats + i];
                 partial[part * pairs + pair] = s;
             }
             Group.Barrier();
@@ -182,13 +205,13 @@ public static class AttentionKernel
     }
 
     /// <summary>Word wi's two halves into the shared rows, if it lies in the chunk.</summary>
-    private static void Store(ArrayView<ushort> k, ArrayView<ushort> v, uint kw, uint vw, int wi, int limit, int rowWords)
+    private static void Store(ArrayView<float> k, ArrayView<ushort> v, uint kw, uint vw, int wi, int limit, int rowWords)
     {
         if (wi >= limit) return;
-        int at = wi / rowWords * RowHalves + 2 * (wi % rowWords);
-        k[at] = (ushort)kw;
-        k[at + 1] = (ushort)(kw >> 16);
-        v[at] = (ushort)vw;
-        v[at + 1] = (ushort)(vw >> 16);
+        int row = wi / rowWords, e = 2 * (wi % rowWords);
+        k[row * QueryFloats + e] = DeviceMath.HalfToFloat(kw & 0xFFFF);
+        k[row * QueryFloats + e + 1] = DeviceMath.HalfToFloat(kw >> 16);
+        v[row * RowHalves + e] = (ushort)vw;
+        v[row * RowHalves + e + 1] = (ushort)(vw >> 16);
     }
 }
