@@ -100,30 +100,24 @@ public static class AttentionKernel
                 Store(k, v, k7, v7, wi + 7 * GroupSum.Size, limit, rowWords);
             }
             Group.Barrier();
-            if (parts == 1)
-            {
-                // Pairs tid and tid + 128 (a block of more than 4 tokens): the same position, so one K read serves both.
-                int sj = tid % Chunk, st0 = tid / Chunk, st1 = st0 + GroupSum.Size / Chunk;
-                if (sj < n)
-                {
-                    float s0 = 0, s1 = 0;
-                    for (int i = 0; i < headDim; i++)
-                    {
-                        float ki = k[sj * QueryFloats + i];
-                        s0 += qh[st0 * QueryFloats + i] * ki;
-                        s1 += qh[st1 * QueryFloats + i] * ki;
-                    }
-                    partial[tid] = s0;
-                    if (st1 < count) partial[tid + GroupSum.Size] = s1;
-                }
-            }
-            else for (int item = tid; item < pairs * parts; item += GroupSum.Size)
+            // Where a pair has one thread (blocks of more than 4 tokens), the thread also takes the pair 128 on: the
+            // same position 4 tokens later, so one K read serves both. One loop for both cases: PoCL's barrier
+            // regions failed on a branch between two loops here.
+            for (int item = tid; item < pairs * parts; item += 2 * GroupSum.Size)
             {
                 int pair = item % pairs, part = item / pairs, st = pair / Chunk, sj = pair % Chunk;
+                bool second = item + GroupSum.Size < pairs * parts;
+                int st1 = second ? st + GroupSum.Size / Chunk : st;
                 if (sj >= n) continue;
-                float s = 0;
-                for (int i = part; i < headDim; i += parts) s += qh[st * QueryFloats + i] * k[sj * QueryFloats + i];
-                partial[part * pairs + pair] = s;
+                float s0 = 0, s1 = 0;
+                for (int i = part; i < headDim; i += parts)
+                {
+                    float ki = k[sj * QueryFloats + i];
+                    s0 += qh[st * QueryFloats + i] * ki;
+                    s1 += qh[st1 * QueryFloats + i] * ki;
+                }
+                partial[part * pairs + pair] = s0;
+                if (second) partial[pair + GroupSum.Size] = s1;
             }
             Group.Barrier();
             // Each visible pair's score, its parts added in order.

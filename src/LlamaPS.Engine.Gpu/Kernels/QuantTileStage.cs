@@ -40,94 +40,84 @@ public struct QuantTileStage
     /// <summary>
     /// Stages units u0.. of rows r0.. and tokens t0.. of W [rows, 32 * units] (device layout) and of the quantized
     /// activations [tokens, 32 * units]. Call between barriers. Where units are a multiple of 4 (every real model's),
-    /// a thread reads four consecutive units with one 16-byte load per word, as decode's products do; else one unit
-    /// a load.
+    /// a thread takes four consecutive units with one 16-byte load per word, as decode's products do; else one unit
+    /// a load. Each loop branches inside on the width rather than two sets of loops on either side of a branch:
+    /// PoCL's barrier regions fail on the latter in a loop with barriers.
     /// </summary>
     public readonly void Load<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
         ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
         int rows, int units, int tokens, int r0, int t0, int u0)
         where TFormat : struct, IQuantFormat
     {
-        if (units % 4 == 0 && StepUnits % 4 == 0)
-            LoadQuads<TFormat>(quants.Cast<Vector4Words>(), weightScales.Cast<Vector4Words>(), words.Cast<Vector4Words>(),
-                scales.Cast<Vector4Words>(), sums.Cast<Vector4Words>(), rows, units / 4, tokens, r0, t0, u0 / 4);
-        else
-            LoadUnits<TFormat>(quants, weightScales, words, scales, sums, rows, units, tokens, r0, t0, u0);
-    }
-
-    private readonly void LoadQuads<TFormat>(ArrayView<Vector4Words> quants, ArrayView<Vector4Words> weightScales,
-        ArrayView<Vector4Words> words, ArrayView<Vector4Words> scales, ArrayView<Vector4Words> sums,
-        int rows, int quads, int tokens, int r0, int t0, int q0)
-        where TFormat : struct, IQuantFormat
-    {
-        int tid = Group.IdxX, stepQuads = StepUnits / 4;
+        int tid = Group.IdxX, width = units % 4 == 0 && StepUnits % 4 == 0 ? 4 : 1, stepItems = StepUnits / width, quads = units / 4;
+        var quantQuads = quants.Cast<Vector4Words>();
+        var scaleQuads = weightScales.Cast<Vector4Words>();
         var format = default(TFormat);
-        // Weights: a thread a quad of one row.
-        for (int i = tid; i < TileRows * stepQuads; i += GroupSum.Size)
+        // Weights: a thread one unit, or a quad of units, of a row.
+        for (int i = tid; i < TileRows * stepItems; i += GroupSum.Size)
         {
-            int r = i / stepQuads, qq = i % stepQuads, row = r0 + r, quad = q0 + qq;
-            bool valid = row < rows && quad < quads;
-            StoredUnit s0 = default, s1 = default, s2 = default, s3 = default;
-            if (valid) QuantLayout.LoadQuad<TFormat>(quants, weightScales, row, quad, 4 * quads, out s0, out s1, out s2, out s3);
-            // Past the matrix, zero units (a zero stored unit may decode to nonzero weights: Q4_0's offset).
-            PutWeights(r, 4 * qq, valid ? format.Unpack(s0) : default);
-            PutWeights(r, 4 * qq + 1, valid ? format.Unpack(s1) : default);
-            PutWeights(r, 4 * qq + 2, valid ? format.Unpack(s2) : default);
-            PutWeights(r, 4 * qq + 3, valid ? format.Unpack(s3) : default);
+            int r = i / stepItems, uu = i % stepItems * width, row = r0 + r, unit = u0 + uu;
+            bool valid = row < rows && unit < units;
+            if (width == 4)
+            {
+                StoredUnit s0 = default, s1 = default, s2 = default, s3 = default;
+                if (valid) QuantLayout.LoadQuad<TFormat>(quantQuads, scaleQuads, row, unit / 4, units, out s0, out s1, out s2, out s3);
+                // Past the matrix, zero units (a zero stored unit may decode to nonzero weights: Q4_0's offset).
+                PutWeights(r, uu, valid ? format.Unpack(s0) : default);
+                PutWeights(r, uu + 1, valid ? format.Unpack(s1) : default);
+                PutWeights(r, uu + 2, valid ? format.Unpack(s2) : default);
+                PutWeights(r, uu + 3, valid ? format.Unpack(s3) : default);
+            }
+            else
+            {
+                PutWeights(r, uu, valid ? QuantLayout.Decode<TFormat>(quants, weightScales, row, unit, units) : default);
+            }
         }
-        // Activations [token][word j][quad]: a thread one word of four units.
-        for (int i = tid; i < TileTokens * 8 * stepQuads; i += GroupSum.Size)
+        // Activations [token][word j][unit]: a thread word j of one unit, or of a quad of units.
+        var wordQuads = words.Cast<Vector4Words>();
+        for (int i = tid; i < TileTokens * 8 * stepItems; i += GroupSum.Size)
         {
-            int qq = i % stepQuads, j = i / stepQuads % 8, t = i / (stepQuads * 8), token = t0 + t, quad = q0 + qq;
-            var a = token < tokens && quad < quads ? words[((long)token * 8 + j) * quads + quad] : default;
-            int o = t * RowWords + 32 * qq + j;
-            Activations[o] = a.X;
-            Activations[o + 8] = a.Y;
-            Activations[o + 16] = a.Z;
-            Activations[o + 24] = a.W;
-        }
-        for (int i = tid; i < TileTokens * stepQuads; i += GroupSum.Size)
-        {
-            int qq = i % stepQuads, t = i / stepQuads, token = t0 + t, quad = q0 + qq;
-            bool valid = token < tokens && quad < quads;
-            var d = valid ? scales[(long)token * quads + quad] : default;
-            var s = valid ? sums[(long)token * quads + quad] : default;
-            int at = 4 * qq * TileTokens + t;
-            ActivationScale[at] = Interop.IntAsFloat(d.X);
-            ActivationScale[at + TileTokens] = Interop.IntAsFloat(d.Y);
-            ActivationScale[at + 2 * TileTokens] = Interop.IntAsFloat(d.Z);
-            ActivationScale[at + 3 * TileTokens] = Interop.IntAsFloat(d.W);
-            ActivationSum[at] = (int)s.X;
-            ActivationSum[at + TileTokens] = (int)s.Y;
-            ActivationSum[at + 2 * TileTokens] = (int)s.Z;
-            ActivationSum[at + 3 * TileTokens] = (int)s.W;
-        }
-    }
-
-    private readonly void LoadUnits<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
-        ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
-        int rows, int units, int tokens, int r0, int t0, int u0)
-        where TFormat : struct, IQuantFormat
-    {
-        int tid = Group.IdxX;
-        // Weights: consecutive threads decode consecutive units of a row.
-        for (int i = tid; i < TileRows * StepUnits; i += GroupSum.Size)
-        {
-            int r = i / StepUnits, uu = i % StepUnits, row = r0 + r, unit = u0 + uu;
-            PutWeights(r, uu, row < rows && unit < units ? QuantLayout.Decode<TFormat>(quants, weightScales, row, unit, units) : new QuantUnit());
-        }
-        // Activations: consecutive threads on consecutive units (coalesced).
-        for (int i = tid; i < TileTokens * StepUnits * 8; i += GroupSum.Size)
-        {
-            int uu = i % StepUnits, j = i / StepUnits % 8, t = i / (StepUnits * 8), token = t0 + t, unit = u0 + uu;
-            Activations[t * RowWords + uu * 8 + j] = token < tokens && unit < units ? words[((long)token * 8 + j) * units + unit] : 0u;
-        }
-        for (int i = tid; i < TileTokens * StepUnits; i += GroupSum.Size)
-        {
-            int uu = i % StepUnits, t = i / StepUnits, token = t0 + t, unit = u0 + uu;
+            int uu = i % stepItems * width, j = i / stepItems % 8, t = i / (stepItems * 8), token = t0 + t, unit = u0 + uu;
             bool valid = token < tokens && unit < units;
-            ActivationScale[uu * TileTokens + t] = valid ? scales[(long)token * units + unit] : 0f;
-            ActivationSum[uu * TileTokens + t] = valid ? sums[(long)token * units + unit] : 0;
+            int o = t * RowWords + uu * 8 + j;
+            if (width == 4)
+            {
+                var a = valid ? wordQuads[((long)token * 8 + j) * quads + unit / 4] : default;
+                Activations[o] = a.X;
+                Activations[o + 8] = a.Y;
+                Activations[o + 16] = a.Z;
+                Activations[o + 24] = a.W;
+            }
+            else
+            {
+                Activations[o] = valid ? words[((long)token * 8 + j) * units + unit] : 0u;
+            }
+        }
+        var scaleQuadsA = scales.Cast<Vector4Words>();
+        var sumQuads = sums.Cast<Vector4Words>();
+        for (int i = tid; i < TileTokens * stepItems; i += GroupSum.Size)
+        {
+            int uu = i % stepItems * width, t = i / stepItems, token = t0 + t, unit = u0 + uu;
+            bool valid = token < tokens && unit < units;
+            int at = uu * TileTokens + t;
+            if (width == 4)
+            {
+                var d = valid ? scaleQuadsA[(long)token * quads + unit / 4] : default;
+                var s = valid ? sumQuads[(long)token * quads + unit / 4] : default;
+                ActivationScale[at] = Interop.IntAsFloat(d.X);
+                ActivationScale[at + TileTokens] = Interop.IntAsFloat(d.Y);
+                ActivationScale[at + 2 * TileTokens] = Interop.IntAsFloat(d.Z);
+                ActivationScale[at + 3 * TileTokens] = Interop.IntAsFloat(d.W);
+                ActivationSum[at] = (int)s.X;
+                ActivationSum[at + TileTokens] = (int)s.Y;
+                ActivationSum[at + 2 * TileTokens] = (int)s.Z;
+                ActivationSum[at + 3 * TileTokens] = (int)s.W;
+            }
+            else
+            {
+                ActivationScale[at] = valid ? scales[(long)token * units + unit] : 0f;
+                ActivationSum[at] = valid ? sums[(long)token * units + unit] : 0;
+            }
         }
     }
 
