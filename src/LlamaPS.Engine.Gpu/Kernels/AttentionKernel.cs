@@ -24,24 +24,22 @@ public static class AttentionKernel
 
     /// <summary>The largest head the kernel takes: llama's and qwen2's are 64 or 128.</summary>
     public const int MaxHeadDim = GroupSum.Size;
-    private const int RowHalves = MaxHeadDim + 2; // V: an odd number of words a row, so the rows a warp reads sit in different banks
-    private const int QueryFloats = MaxHeadDim + 1; // likewise for K (kept as floats) and the queries the scores read
+    private const int RowFloats = MaxHeadDim + 1; // an odd number of words a row: the rows a warp reads sit in different banks
 
     /// <summary>Words of K and V one thread loads before it stores any.</summary>
     private const int Batch = 8;
 
     /// <summary>Bytes of shared memory a group takes.</summary>
-    public const int SharedBytes = 4 * Queries * (QueryFloats + MaxHeadDim) + 4 * Chunk * QueryFloats + 2 * Chunk * RowHalves + 4 * (4 * Queries * Chunk + 2 * Queries);
+    public const int SharedBytes = 4 * Queries * (RowFloats + MaxHeadDim) + 2 * 4 * Chunk * RowFloats + 4 * (4 * Queries * Chunk + 2 * Queries + Chunk);
 
     /// <summary>
-    /// One step of the accumulator: f16(f16(a * m) + v * w). The rescale is skipped where m is 1, nearly every step,
-    /// as it changes nothing: a already holds an f16 value. m is the same for the whole group, so the branch is too.
+    /// The accumulator's step f16(f16(a * m) + v * w) in two parts. The rescale f16(a * m) changes nothing where m
+    /// is 1 (a already holds an f16 value), which is nearly every step, so the kernel runs it only at positions where
+    /// some token's maximum moved.
     /// </summary>
-    private static float Step(float a, float v, float m, float w)
-    {
-        if (m != 1f) a = DeviceMath.RoundToHalfPrecision(a * m);
-        return DeviceMath.RoundToHalfPrecision(a + v * w);
-    }
+    private static float Rescale(float a, float m) => m != 1f ? DeviceMath.RoundToHalfPrecision(a * m) : a;
+
+    private static float Accumulate(float a, float v, float w) => DeviceMath.RoundToHalfPrecision(a + v * w);
 
     /// <summary>Groups for <paramref name="tokens"/> tokens of <paramref name="heads"/> heads.</summary>
     public static int Groups(int tokens, int heads) => (tokens + Queries - 1) / Queries * heads;
@@ -51,14 +49,16 @@ public static class AttentionKernel
         ArrayView<int> position, int tokens, int heads, int kvHeads, int headDim, float scale)
     {
         int start = position[0];
-        var qh = SharedMemory.Allocate<float>(Queries * QueryFloats);
+        var qh = SharedMemory.Allocate<float>(Queries * RowFloats);
         var acc = SharedMemory.Allocate<float>(Queries * MaxHeadDim);
-        var k = SharedMemory.Allocate<float>(Chunk * QueryFloats); // widened once here rather than once a score
-        var v = SharedMemory.Allocate<ushort>(Chunk * RowHalves);
+        // K and V rows widened to float once as they are staged, rather than once a score or a token.
+        var k = SharedMemory.Allocate<float>(Chunk * RowFloats);
+        var v = SharedMemory.Allocate<float>(Chunk * RowFloats);
         var partial = SharedMemory.Allocate<float>(Queries * Chunk);
         var score = SharedMemory.Allocate<float>(Queries * Chunk);
         var rescale = SharedMemory.Allocate<float>(Queries * Chunk);
-        var weight = SharedMemory.Allocate<float>(Queries * Chunk);
+        var weight = SharedMemory.Allocate<float>(Chunk * Queries); // [position][token]: a position's 8 side by side
+        var rescaled = SharedMemory.Allocate<int>(Chunk); // bit t: token t's factor m at that position is not 1
         var total = SharedMemory.Allocate<float>(Queries);
         var runningMax = SharedMemory.Allocate<float>(Queries);
         int tid = Group.IdxX, h = Grid.IdxX % heads, t0 = Grid.IdxX / heads * Queries;
@@ -68,7 +68,7 @@ public static class AttentionKernel
         for (int i = tid; i < count * headDim; i += GroupSum.Size)
         {
             int t = i / headDim, e = i % headDim;
-            qh[t * QueryFloats + e] = DeviceMath.RoundToHalf(q[((long)(t0 + t) * heads + h) * headDim + e]);
+            qh[t * RowFloats + e] = DeviceMath.RoundToHalf(q[((long)(t0 + t) * heads + h) * headDim + e]);
         }
         for (int i = tid; i < Queries * MaxHeadDim; i += GroupSum.Size) acc[i] = 0;
         if (tid < Queries) runningMax[tid] = float.NegativeInfinity;
@@ -112,9 +112,9 @@ public static class AttentionKernel
                 float s0 = 0, s1 = 0;
                 for (int i = part; i < headDim; i += parts)
                 {
-                    float ki = k[sj * QueryFloats + i];
-                    s0 += qh[st * QueryFloats + i] * ki;
-                    s1 += qh[st1 * QueryFloats + i] * ki;
+                    float ki = k[sj * RowFloats + i];
+                    s0 += qh[st * RowFloats + i] * ki;
+                    s1 += qh[st1 * RowFloats + i] * ki;
                 }
                 partial[part * pairs + pair] = s0;
                 if (second) partial[pair + GroupSum.Size] = s1;
@@ -142,7 +142,15 @@ public static class AttentionKernel
                     else ws = MathF.Exp(s - before);
                 }
                 rescale[pair] = ms;
-                weight[pair] = ws;
+                weight[sj * Queries + st] = ws;
+            }
+            Group.Barrier();
+            if (tid < Chunk)
+            {
+                // Written out, not a loop: PoCL fails on a fixed-count loop under a branch in a loop with barriers.
+                rescaled[tid] = (rescale[tid] != 1f ? 1 : 0) | (rescale[Chunk + tid] != 1f ? 2 : 0) | (rescale[2 * Chunk + tid] != 1f ? 4 : 0)
+                    | (rescale[3 * Chunk + tid] != 1f ? 8 : 0) | (rescale[4 * Chunk + tid] != 1f ? 16 : 0) | (rescale[5 * Chunk + tid] != 1f ? 32 : 0)
+                    | (rescale[6 * Chunk + tid] != 1f ? 64 : 0) | (rescale[7 * Chunk + tid] != 1f ? 128 : 0);
             }
             Group.Barrier();
             if (tid < count)
@@ -151,7 +159,7 @@ public static class AttentionKernel
                 float max = runningMax[tid];
                 for (int j = 0, seen = Seen(tid, count, start + t0 - c0, n); j < seen; j++)
                 {
-                    sum = sum * rescale[tid * Chunk + j] + weight[tid * Chunk + j];
+                    sum = sum * rescale[tid * Chunk + j] + weight[j * Queries + tid];
                     max = score[tid * Chunk + j] > max ? score[tid * Chunk + j] : max;
                 }
                 runningMax[tid] = max;
@@ -163,16 +171,24 @@ public static class AttentionKernel
                 float a4 = acc[4 * MaxHeadDim + d], a5 = acc[5 * MaxHeadDim + d], a6 = acc[6 * MaxHeadDim + d], a7 = acc[7 * MaxHeadDim + d];
                 for (int j = 0; j < n; j++)
                 {
-                    float vj = DeviceMath.HalfToFloat(v[j * RowHalves + d]);
-                    a0 = Step(a0, vj, rescale[j], weight[j]);
+                    float vj = v[j * RowFloats + d];
+                    if (rescaled[j] != 0)
+                    {
+                        a0 = Rescale(a0, rescale[j]); a1 = Rescale(a1, rescale[Chunk + j]);
+                        a2 = Rescale(a2, rescale[2 * Chunk + j]); a3 = Rescale(a3, rescale[3 * Chunk + j]);
+                        a4 = Rescale(a4, rescale[4 * Chunk + j]); a5 = Rescale(a5, rescale[5 * Chunk + j]);
+                        a6 = Rescale(a6, rescale[6 * Chunk + j]); a7 = Rescale(a7, rescale[7 * Chunk + j]);
+                    }
+                    int w = j * Queries;
+                    a0 = Accumulate(a0, vj, weight[w]);
                     if (count == 1) continue;
-                    a1 = Step(a1, vj, rescale[Chunk + j], weight[Chunk + j]);
-                    a2 = Step(a2, vj, rescale[2 * Chunk + j], weight[2 * Chunk + j]);
-                    a3 = Step(a3, vj, rescale[3 * Chunk + j], weight[3 * Chunk + j]);
-                    a4 = Step(a4, vj, rescale[4 * Chunk + j], weight[4 * Chunk + j]);
-                    a5 = Step(a5, vj, rescale[5 * Chunk + j], weight[5 * Chunk + j]);
-                    a6 = Step(a6, vj, rescale[6 * Chunk + j], weight[6 * Chunk + j]);
-                    a7 = Step(a7, vj, rescale[7 * Chunk + j], weight[7 * Chunk + j]);
+                    a1 = Accumulate(a1, vj, weight[w + 1]);
+                    a2 = Accumulate(a2, vj, weight[w + 2]);
+                    a3 = Accumulate(a3, vj, weight[w + 3]);
+                    a4 = Accumulate(a4, vj, weight[w + 4]);
+                    a5 = Accumulate(a5, vj, weight[w + 5]);
+                    a6 = Accumulate(a6, vj, weight[w + 6]);
+                    a7 = Accumulate(a7, vj, weight[w + 7]);
                 }
                 acc[d] = a0; acc[MaxHeadDim + d] = a1; acc[2 * MaxHeadDim + d] = a2; acc[3 * MaxHeadDim + d] = a3;
                 acc[4 * MaxHeadDim + d] = a4; acc[5 * MaxHeadDim + d] = a5; acc[6 * MaxHeadDim + d] = a6; acc[7 * MaxHeadDim + d] = a7;
@@ -199,13 +215,13 @@ public static class AttentionKernel
     }
 
     /// <summary>Word wi's two halves into the shared rows, if it lies in the chunk.</summary>
-    private static void Store(ArrayView<float> k, ArrayView<ushort> v, uint kw, uint vw, int wi, int limit, int rowWords)
+    private static void Store(ArrayView<float> k, ArrayView<float> v, uint kw, uint vw, int wi, int limit, int rowWords)
     {
         if (wi >= limit) return;
-        int row = wi / rowWords, e = 2 * (wi % rowWords);
-        k[row * QueryFloats + e] = DeviceMath.HalfToFloat(kw & 0xFFFF);
-        k[row * QueryFloats + e + 1] = DeviceMath.HalfToFloat(kw >> 16);
-        v[row * RowHalves + e] = (ushort)vw;
-        v[row * RowHalves + e + 1] = (ushort)(vw >> 16);
+        int at = wi / rowWords * RowFloats + 2 * (wi % rowWords);
+        k[at] = DeviceMath.HalfToFloat(kw & 0xFFFF);
+        k[at + 1] = DeviceMath.HalfToFloat(kw >> 16);
+        v[at] = DeviceMath.HalfToFloat(vw & 0xFFFF);
+        v[at + 1] = DeviceMath.HalfToFloat(vw >> 16);
     }
 }
