@@ -73,25 +73,20 @@ public struct QuantTileStage
                 PutWeights(r, uu, valid ? QuantLayout.Decode<TFormat>(quants, weightScales, row, unit, units) : default);
             }
         }
-        // Activations [token][word j][unit]: a thread word j of one unit, or of a quad of units.
+        // Activations [token][word j][unit]: an item is word j of one unit, or of a quad of units. Four items a
+        // thread a round, all loaded before any is stored, so a round waits on memory once (the item counts,
+        // TileTokens * 8 * StepUnits / width, are multiples of 4 * 128 for tiles of a multiple of 32 tokens).
         var wordQuads = words.Cast<Vector4Words>();
-        for (int i = tid; i < TileTokens * 8 * stepItems; i += GroupSum.Size)
+        for (int i = tid; i < TileTokens * 8 * stepItems; i += 4 * GroupSum.Size)
         {
-            int uu = i % stepItems * width, j = i / stepItems % 8, t = i / (stepItems * 8), token = t0 + t, unit = u0 + uu;
-            bool valid = token < tokens && unit < units;
-            int o = t * RowWords + uu * 8 + j;
-            if (width == 4)
-            {
-                var a = valid ? wordQuads[((long)token * 8 + j) * quads + unit / 4] : default;
-                Activations[o] = a.X;
-                Activations[o + 8] = a.Y;
-                Activations[o + 16] = a.Z;
-                Activations[o + 24] = a.W;
-            }
-            else
-            {
-                Activations[o] = valid ? words[((long)token * 8 + j) * units + unit] : 0u;
-            }
+            var a0 = ReadActivations(wordQuads, words, i, width, stepItems, tokens, units, t0, u0);
+            var a1 = ReadActivations(wordQuads, words, i + GroupSum.Size, width, stepItems, tokens, units, t0, u0);
+            var a2 = ReadActivations(wordQuads, words, i + 2 * GroupSum.Size, width, stepItems, tokens, units, t0, u0);
+            var a3 = ReadActivations(wordQuads, words, i + 3 * GroupSum.Size, width, stepItems, tokens, units, t0, u0);
+            WriteActivations(i, width, stepItems, a0);
+            WriteActivations(i + GroupSum.Size, width, stepItems, a1);
+            WriteActivations(i + 2 * GroupSum.Size, width, stepItems, a2);
+            WriteActivations(i + 3 * GroupSum.Size, width, stepItems, a3);
         }
         var scaleQuadsA = scales.Cast<Vector4Words>();
         var sumQuads = sums.Cast<Vector4Words>();
@@ -119,6 +114,26 @@ public struct QuantTileStage
                 ActivationSum[at] = valid ? sums[(long)token * units + unit] : 0;
             }
         }
+    }
+
+    /// <summary>Activation item i of the step: word j of unit uu (width 1, in X) or of units uu..uu + 3; zero past the matrix.</summary>
+    private readonly Vector4Words ReadActivations(ArrayView<Vector4Words> wordQuads, ArrayView<uint> words, int i, int width, int stepItems, int tokens, int units, int t0, int u0)
+    {
+        int uu = i % stepItems * width, j = i / stepItems % 8, token = t0 + i / (stepItems * 8), unit = u0 + uu;
+        if (token >= tokens || unit >= units) return default;
+        long row = (long)token * 8 + j;
+        return width == 4 ? wordQuads[row * (units / 4) + unit / 4] : new Vector4Words { X = words[row * units + unit] };
+    }
+
+    /// <summary>Item i's word or words into the stage: word j of unit uu of token row t at t * RowWords + 8 uu + j.</summary>
+    private readonly void WriteActivations(int i, int width, int stepItems, Vector4Words a)
+    {
+        int uu = i % stepItems * width, j = i / stepItems % 8, t = i / (stepItems * 8), o = t * RowWords + uu * 8 + j;
+        Activations[o] = a.X;
+        if (width == 1) return;
+        Activations[o + 8] = a.Y;
+        Activations[o + 16] = a.Z;
+        Activations[o + 24] = a.W;
     }
 
     /// <summary>Unit uu of tile row r, decoded, into the stage.</summary>
