@@ -15,7 +15,7 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
     where TFormat : struct, IQuantFormat
 {
     private Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>? _gemv;
-    private Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>? _gemm;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>? _gemmUnits, _gemmQuads;
     private Action<AcceleratorStream, KernelConfig, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>? _gemvWide;
     private Action<AcceleratorStream, Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? _gather;
     private int _tileRows, _tileTokens;
@@ -29,11 +29,10 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
     {
         _gemv = accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(QuantGemvKernel.Run<TFormat>);
         // Tensor cores where the device has them; the integer-ALU tiles everywhere else (and on OpenCL).
+        // Each in two staging widths (IStagingWidth): four units a load for rows of a multiple of 4 units, else one.
         bool tensorCores = GpuBackend.HasTensorCores(accelerator);
-        _gemm = tensorCores
-            ? CudaKernelLoader.Load<Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>>(
-                (CudaAccelerator)accelerator, QuantMmaKernel.Run<TFormat>)
-            : accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat>);
+        _gemmUnits = tensorCores ? LoadMma<UnitStaging>((CudaAccelerator)accelerator) : accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat, UnitStaging>);
+        _gemmQuads = tensorCores ? LoadMma<QuadStaging>((CudaAccelerator)accelerator) : accelerator.LoadKernel<ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(QuantGemmKernel.Run<TFormat, QuadStaging>);
         (_tileRows, _tileTokens) = tensorCores ? (QuantMmaKernel.TileRows, QuantMmaKernel.TileTokens) : (QuantGemmKernel.TileRows, QuantGemmKernel.TileTokens);
         // CUDA's dp4a where the accelerator is CUDA; the portable byte products everywhere else.
         _gemvWide = accelerator is CudaAccelerator cuda
@@ -42,6 +41,11 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
             : accelerator.LoadKernel<ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<Vector4Words>, ArrayView<float>, int, int, int>(QuantGemvWideKernel.Run<TFormat>);
         _gather = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(QuantEmbeddingKernel.Run<TFormat>);
     }
+
+    private static Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int> LoadMma<TWidth>(CudaAccelerator cuda)
+        where TWidth : struct, IStagingWidth =>
+        CudaKernelLoader.Load<Action<AcceleratorStream, KernelConfig, ArrayView<uint>, ArrayView<float>, ArrayView<uint>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>>(
+            cuda, QuantMmaKernel.Run<TFormat, TWidth>);
 
     public override unsafe DeviceMatrix Upload(Accelerator accelerator, string name, IReadOnlyList<(nint Data, int Rows)> parts, int cols)
     {
@@ -94,7 +98,7 @@ internal sealed class QuantWeightKernels<TFormat>(GgmlType type, int activationB
             _gemv!(stream, new KernelConfig((w.Rows + RowsPerGroup - 1) / RowsPerGroup, GroupSum.Size),
                 w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, accumulate ? 1 : 0);
         else
-            _gemm!(stream, new KernelConfig(new Index2D((w.Rows + _tileRows - 1) / _tileRows, (tokens + _tileTokens - 1) / _tileTokens), new Index2D(GroupSum.Size, 1)),
+            (w.Units % 4 == 0 ? _gemmQuads : _gemmUnits)!(stream, new KernelConfig(new Index2D((w.Rows + _tileRows - 1) / _tileRows, (tokens + _tileTokens - 1) / _tileTokens), new Index2D(GroupSum.Size, 1)),
                 w.Words, w.Scales, quantized.Words.View, quantized.Scales.View, quantized.Sums.View, y, w.Rows, w.Units, tokens, accumulate ? 1 : 0);
     }
 

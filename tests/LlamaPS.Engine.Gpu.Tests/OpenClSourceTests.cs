@@ -19,7 +19,7 @@ public class OpenClSourceTests(ITestOutputHelper output)
 {
     public static readonly string[] Targets = ["gfx1103", "gfx1101", "gfx1030"];
 
-    /// <summary>Every kernel entry point: each Run of the Kernels namespace, generic ones once per struct that fits (device formats, activation sources).</summary>
+    /// <summary>Every kernel entry point: each Run of the Kernels namespace, generic ones once per combination of structs that fit (device formats, activation sources, staging widths).</summary>
     public static TheoryData<string> Kernels() => new(KernelEntries().Select(e => e.Name));
 
     [Theory]
@@ -74,9 +74,16 @@ public class OpenClSourceTests(ITestOutputHelper output)
                 yield return (type.Name, run);
                 continue;
             }
-            var constraint = run.GetGenericArguments()[0].GetGenericParameterConstraints().Single(c => c.IsInterface);
-            foreach (var format in structs.Where(constraint.IsAssignableFrom).OrderBy(f => f.Name))
-                yield return ($"{type.Name}<{format.Name}>", run.MakeGenericMethod(format));
+            // Every combination of the structs that meet each type parameter's interface constraint.
+            IEnumerable<Type[]> combinations = [[]];
+            foreach (var parameter in run.GetGenericArguments())
+            {
+                var constraint = parameter.GetGenericParameterConstraints().Single(c => c.IsInterface);
+                var choices = structs.Where(constraint.IsAssignableFrom).OrderBy(f => f.Name).ToArray();
+                combinations = combinations.SelectMany(c => choices.Select(f => c.Append(f).ToArray())).ToArray();
+            }
+            foreach (var arguments in combinations)
+                yield return ($"{type.Name}<{string.Join(",", arguments.Select(a => a.Name))}>", run.MakeGenericMethod(arguments));
         }
     }
 

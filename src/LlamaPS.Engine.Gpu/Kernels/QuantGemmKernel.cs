@@ -19,10 +19,11 @@ public static class QuantGemmKernel
     /// <summary>Bytes of shared memory a group takes.</summary>
     public static int SharedBytes => QuantTileStage.Bytes(TileRows, TileTokens, StepUnits, RowWords);
 
-    public static void Run<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
+    public static void Run<TFormat, TWidth>(ArrayView<uint> quants, ArrayView<float> weightScales,
         ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
         ArrayView<float> y, int rows, int units, int tokens, int accumulate)
         where TFormat : struct, IQuantFormat
+        where TWidth : struct, IStagingWidth
     {
         var stage = QuantTileStage.Allocate(TileRows, TileTokens, StepUnits, RowWords);
         ArrayView<uint> w = stage.Weights, a = stage.Activations;
@@ -34,7 +35,7 @@ public static class QuantGemmKernel
         var acc = new Tile4x4();
         for (int u0 = 0; u0 < units; u0 += StepUnits)
         {
-            stage.Load<TFormat>(quants, weightScales, words, scales, sums, rows, units, tokens, r0, t0, u0);
+            stage.Load<TFormat, TWidth>(quants, weightScales, words, scales, sums, rows, units, tokens, r0, t0, u0);
             Group.Barrier();
 
             for (int uu = 0; uu < StepUnits; uu++)

@@ -39,17 +39,18 @@ public struct QuantTileStage
 
     /// <summary>
     /// Stages units u0.. of rows r0.. and tokens t0.. of W [rows, 32 * units] (device layout) and of the quantized
-    /// activations [tokens, 32 * units]. Call between barriers. Where units are a multiple of 4 (every real model's),
-    /// a thread takes four consecutive units with one 16-byte load per word, as decode's products do; else one unit
-    /// a load. Each loop branches inside on the width rather than two sets of loops on either side of a branch:
-    /// PoCL's barrier regions fail on the latter in a loop with barriers.
+    /// activations [tokens, 32 * units]. Call between barriers. A thread takes <typeparamref name="TWidth"/>'s units
+    /// at once: four with one 16-byte load per word (units a multiple of 4, StepUnits too), as decode's products do,
+    /// or one. Each loop branches inside on the width, a constant once ILGPU specialises it; two sets of loops on
+    /// either side of a branch made PoCL's barrier regions fail.
     /// </summary>
-    public readonly void Load<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
+    public readonly void Load<TFormat, TWidth>(ArrayView<uint> quants, ArrayView<float> weightScales,
         ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
         int rows, int units, int tokens, int r0, int t0, int u0)
         where TFormat : struct, IQuantFormat
+        where TWidth : struct, IStagingWidth
     {
-        int tid = Group.IdxX, width = units % 4 == 0 && StepUnits % 4 == 0 ? 4 : 1, stepItems = StepUnits / width, quads = units / 4;
+        int tid = Group.IdxX, width = default(TWidth).Units, stepItems = StepUnits / width, quads = units / 4;
         var quantQuads = quants.Cast<Vector4Words>();
         var scaleQuads = weightScales.Cast<Vector4Words>();
         var format = default(TFormat);

@@ -22,10 +22,11 @@ public static class QuantMmaKernel
     /// <summary>Bytes of shared memory a group takes.</summary>
     public static int SharedBytes => QuantTileStage.Bytes(TileRows, TileTokens, StepUnits, RowWords);
 
-    public static void Run<TFormat>(ArrayView<uint> quants, ArrayView<float> weightScales,
+    public static void Run<TFormat, TWidth>(ArrayView<uint> quants, ArrayView<float> weightScales,
         ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
         ArrayView<float> y, int rows, int units, int tokens, int accumulate)
         where TFormat : struct, IQuantFormat
+        where TWidth : struct, IStagingWidth
     {
         var stage = QuantTileStage.Allocate(TileRows, TileTokens, StepUnits, RowWords);
         int lane = Group.IdxX % 32, row = 16 * (Group.IdxX / 32) + lane / 4, c = lane % 4;
@@ -33,7 +34,7 @@ public static class QuantMmaKernel
         MmaTile y0 = default, y1 = default, y2 = default, y3 = default, y4 = default, y5 = default, y6 = default, y7 = default;
         for (int u0 = 0; u0 < units; u0 += StepUnits)
         {
-            stage.Load<TFormat>(quants, weightScales, words, scales, sums, rows, units, tokens, r0, t0, u0);
+            stage.Load<TFormat, TWidth>(quants, weightScales, words, scales, sums, rows, units, tokens, r0, t0, u0);
             Group.Barrier();
             for (int uu = 0; uu < StepUnits; uu++)
             {
