@@ -195,7 +195,7 @@ public sealed unsafe class GpuBackend : IInferenceBackend, IOffloadBackend
     {
         void Fail(string what) => throw new UnsupportedModelException(model.File.Path, UnsupportedFeature.Architecture, c.Architecture, $"the GPU backend cannot run this model: {what}");
         if (c.HeadDim > AttentionKernel.MaxHeadDim) Fail($"head size {c.HeadDim} exceeds {AttentionKernel.MaxHeadDim}.");
-        if (c.HeadDim % 2 != 0) Fail($"head size {c.HeadDim} is odd; the attention kernel reads the f16 cache two values at a time.");
+        if (c.HeadDim % 8 != 0) Fail($"head size {c.HeadDim} is not a multiple of 8, as the attention kernel's reads of the f16 cache and its score loop need.");
         if (MissingFeature(model) is { } feature) Fail($"it needs {feature}, which only the CPU engine runs so far.");
         foreach (var tensor in model.Tensors.All().Where(x => x.Dimensions.Count == 2))
         {
