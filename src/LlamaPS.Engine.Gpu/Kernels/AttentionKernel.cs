@@ -26,7 +26,7 @@ public static class AttentionKernel
     public const int MaxHeadDim = GroupSum.Size;
     private const int RowFloats = MaxHeadDim + 1; // an odd number of words a row: the rows a warp reads sit in different banks
 
-    /// <summary>Rows of K and V a thread loads (one word of each) before it stores any.</summary>
+    /// <summary>Words of K and V one thread loads before it stores any.</summary>
     private const int Batch = 8;
 
     /// <summary>Bytes of shared memory a group takes.</summary>
@@ -64,10 +64,7 @@ public static class AttentionKernel
         int tid = Group.IdxX, h = Grid.IdxX % heads, t0 = Grid.IdxX / heads * Queries;
         int count = Math.Min(Queries, tokens - t0);
         int kvDim = kvHeads * headDim, offset = h / (heads / kvHeads) * headDim, length = start + t0 + count;
-        // The copy: f16 pairs, a thread word `word` of rows firstRow, firstRow + rowsPerPass, ... of the chunk, so no word
-        // needs a division; threads past rowsPerPass whole rows take none.
-        int rowWords = headDim / 2, kvWords = kvDim / 2, rowsPerPass = GroupSum.Size / rowWords, word = tid % rowWords;
-        int firstRow = tid < rowsPerPass * rowWords ? tid / rowWords : Chunk, column = offset / 2 + word, last = length - 1;
+        int rowWords = headDim / 2, kvWords = kvDim / 2, headWord = offset / 2; // f16 pairs: head dims are even
         for (int i = tid; i < count * headDim; i += GroupSum.Size)
         {
             int t = i / headDim, e = i % headDim;
@@ -82,24 +79,25 @@ public static class AttentionKernel
         for (int c0 = 0; c0 < length; c0 += Chunk)
         {
             int n = Math.Min(Chunk, length - c0);
-            for (int r = firstRow; r < n; r += Batch * rowsPerPass)
+            for (int first = 0; first < n * rowWords; first += Batch * GroupSum.Size)
             {
-                uint k0 = Load(keys, c0 + r, last, kvWords, column), v0 = Load(values, c0 + r, last, kvWords, column);
-                uint k1 = Load(keys, c0 + r + rowsPerPass, last, kvWords, column), v1 = Load(values, c0 + r + rowsPerPass, last, kvWords, column);
-                uint k2 = Load(keys, c0 + r + 2 * rowsPerPass, last, kvWords, column), v2 = Load(values, c0 + r + 2 * rowsPerPass, last, kvWords, column);
-                uint k3 = Load(keys, c0 + r + 3 * rowsPerPass, last, kvWords, column), v3 = Load(values, c0 + r + 3 * rowsPerPass, last, kvWords, column);
-                uint k4 = Load(keys, c0 + r + 4 * rowsPerPass, last, kvWords, column), v4 = Load(values, c0 + r + 4 * rowsPerPass, last, kvWords, column);
-                uint k5 = Load(keys, c0 + r + 5 * rowsPerPass, last, kvWords, column), v5 = Load(values, c0 + r + 5 * rowsPerPass, last, kvWords, column);
-                uint k6 = Load(keys, c0 + r + 6 * rowsPerPass, last, kvWords, column), v6 = Load(values, c0 + r + 6 * rowsPerPass, last, kvWords, column);
-                uint k7 = Load(keys, c0 + r + 7 * rowsPerPass, last, kvWords, column), v7 = Load(values, c0 + r + 7 * rowsPerPass, last, kvWords, column);
-                Store(k, v, k0, v0, r, word, n);
-                Store(k, v, k1, v1, r + rowsPerPass, word, n);
-                Store(k, v, k2, v2, r + 2 * rowsPerPass, word, n);
-                Store(k, v, k3, v3, r + 3 * rowsPerPass, word, n);
-                Store(k, v, k4, v4, r + 4 * rowsPerPass, word, n);
-                Store(k, v, k5, v5, r + 5 * rowsPerPass, word, n);
-                Store(k, v, k6, v6, r + 6 * rowsPerPass, word, n);
-                Store(k, v, k7, v7, r + 7 * rowsPerPass, word, n);
+                int wi = first + tid, limit = n * rowWords, last = length - 1;
+                uint k0 = Load(keys, wi, c0, last, rowWords, kvWords, headWord), v0 = Load(values, wi, c0, last, rowWords, kvWords, headWord);
+                uint k1 = Load(keys, wi + GroupSum.Size, c0, last, rowWords, kvWords, headWord), v1 = Load(values, wi + GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k2 = Load(keys, wi + 2 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v2 = Load(values, wi + 2 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k3 = Load(keys, wi + 3 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v3 = Load(values, wi + 3 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k4 = Load(keys, wi + 4 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v4 = Load(values, wi + 4 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k5 = Load(keys, wi + 5 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v5 = Load(values, wi + 5 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k6 = Load(keys, wi + 6 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v6 = Load(values, wi + 6 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                uint k7 = Load(keys, wi + 7 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v7 = Load(values, wi + 7 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);
+                Store(k, v, k0, v0, wi, limit, rowWords);
+                Store(k, v, k1, v1, wi + GroupSum.Size, limit, rowWords);
+                Store(k, v, k2, v2, wi + 2 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k3, v3, wi + 3 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k4, v4, wi + 4 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k5, v5, wi + 5 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k6, v6, wi + 6 * GroupSum.Size, limit, rowWords);
+                Store(k, v, k7, v7, wi + 7 * GroupSum.Size, limit, rowWords);
             }
             Group.Barrier();
             // Where a pair has one thread (blocks of more than 4 tokens), the thread also takes the pair 128 on: the
@@ -212,15 +210,18 @@ public static class AttentionKernel
     /// <summary>Positions of a chunk of <paramref name="n"/> that token <paramref name="t"/> of the block sees (it sits at chunk position first + t).</summary>
     private static int Seen(int t, int count, int first, int n) => t < count ? Math.Min(n, Math.Max(0, first + t + 1)) : 0;
 
-    /// <summary>Word <paramref name="column"/> of cache row <paramref name="row"/>; past the last row, the last (a valid read, its value unused).</summary>
-    private static uint Load(ArrayView<uint> cache, int row, int last, int kvWords, int column) =>
-        cache[(long)Math.Min(row, last) * kvWords + column];
-
-    /// <summary>Word e of chunk row r, K's and V's halves widened, into the shared rows, if the row lies in the chunk.</summary>
-    private static void Store(ArrayView<float> k, ArrayView<float> v, uint kw, uint vw, int r, int e, int n)
+    /// <summary>Word wi of the chunk's rows of this head (row wi / rowWords); past the chunk, a row that exists, its value unused.</summary>
+    private static uint Load(ArrayView<uint> cache, int wi, int c0, int last, int rowWords, int kvWords, int headWord)
     {
-        if (r >= n) return;
-        int at = r * RowFloats + 2 * e;
+        int row = Math.Min(c0 + wi / rowWords, last);
+        return cache[(long)row * kvWords + headWord + wi % rowWords];
+    }
+
+    /// <summary>Word wi's two halves into the shared rows, if it lies in the chunk.</summary>
+    private static void Store(ArrayView<float> k, ArrayView<float> v, uint kw, uint vw, int wi, int limit, int rowWords)
+    {
+        if (wi >= limit) return;
+        int at = wi / rowWords * RowFloats + 2 * (wi % rowWords);
         k[at] = DeviceMath.HalfToFloat(kw & 0xFFFF);
         k[at + 1] = DeviceMath.HalfToFloat(kw >> 16);
         v[at] = DeviceMath.HalfToFloat(vw & 0xFFFF);
