@@ -10,8 +10,8 @@ namespace LlamaPS.Engine.Gpu;
 
 /// <summary>
 /// The llama/qwen2 forward pass on the device for one sequence, the same steps as the CPU engine's. Everything stays
-/// in device memory across the layers: a step uploads the token ids and downloads the last token's logits, nothing
-/// else. A prompt runs in batches of up to <see cref="MaxBatch"/> tokens through the tiled matrix-matrix kernels;
+/// in device memory across the layers: a step uploads the token ids (with their first position, in one copy) and
+/// downloads the last token's logits, nothing else. A prompt runs in batches of up to <see cref="MaxBatch"/> tokens through the tiled matrix-matrix kernels;
 /// generation is the 1-token case through the matrix-vector kernels.
 /// Buffers, all [batch, width]: x and xb [B, dim], q and att [B, qDim], k and v [B, kvDim], gate and up [B, ffn];
 /// the KV cache, f16, per layer K and V [contextLength, kvDim]. For n tokens q, k and v lie one after the other in
@@ -26,7 +26,10 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
     private readonly GpuBackend _b;
     private readonly ModelConfig _c;
     private readonly OperatorKernels _ops;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _ids, _position;
+    // The step's input in one buffer, so that one copy uploads it: [0] the first token's position, [1..] the token ids.
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _step;
+    private readonly ArrayView<int> _position, _ids;
+    private readonly int[] _hostStep = new int[MaxBatch + 1];
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _x, _xb, _qkv, _att, _gateUp, _logits;
     private readonly MemoryBuffer1D<ushort, Stride1D.Dense> _keys, _values;
     private readonly QuantizedActivations _quantized;
@@ -54,8 +57,9 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
                 _buffers.Add(b);
                 return b;
             }
-            _ids = Buffer<int>(MaxBatch);
-            _position = Buffer<int>(1);
+            _step = Buffer<int>(MaxBatch + 1);
+            _position = _step.View.SubView(0, 1);
+            _ids = _step.View.SubView(1, MaxBatch);
             _x = Buffer<float>(MaxBatch * (long)_c.EmbeddingLength);
             _xb = Buffer<float>(MaxBatch * (long)_c.EmbeddingLength);
             _qkv = Buffer<float>(MaxBatch * (long)(_c.QueryDim + 2 * _c.KvDim));
@@ -95,14 +99,13 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
 
     /// <summary>
     /// One generated token on CUDA: the whole step (embedding, blocks, logits) recorded once as a CUDA graph and
-    /// replayed for every token after; only the token id and its position cross to the device first.
+    /// replayed for every token after; only the token id and its position cross to the device first, in one copy.
     /// </summary>
     private void Decode(int token, int startPosition, Span<float> logits, CudaStream cuda)
     {
         Check(1, startPosition, [token]);
         _b.Accelerator.Bind();
-        _ids.View.SubView(0, 1).CopyFromCPU(_stream, ref token, 1);
-        _position.View.CopyFromCPU(_stream, ref startPosition, 1);
+        Upload(startPosition, [token]);
         if (_decodeGraph is null && _graphFailure is null)
             _decodeGraph = CudaGraph.TryRecord(cuda, DecodeLaunches, out _graphFailure);
         if (_decodeGraph is not null) _decodeGraph.Launch(cuda);
@@ -112,7 +115,7 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
 
     private void DecodeLaunches()
     {
-        _b.TokenEmbedding!.Kernels.Gather(_stream, _b.TokenEmbedding, _ids.View, _x.View, 1);
+        _b.TokenEmbedding!.Kernels.Gather(_stream, _b.TokenEmbedding, _ids, _x.View, 1);
         Forward(1);
         LogitsLaunches(0);
     }
@@ -148,6 +151,14 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
         Project(_xb.View, dim, 1, 0, (_b.Output, _logits.View, false));
     }
 
+    /// <summary>The step's first position and its token ids (none where hidden states come instead), in one copy.</summary>
+    private void Upload(int position, ReadOnlySpan<int> tokens)
+    {
+        _hostStep[0] = position;
+        tokens.CopyTo(_hostStep.AsSpan(1));
+        _step.View.SubView(0, 1 + tokens.Length).CopyFromCPU(_stream, ref _hostStep[0], 1 + tokens.Length);
+    }
+
     /// <summary>Checks that <paramref name="count"/> tokens fit from <paramref name="startPosition"/> on and that the ids are in the vocabulary.</summary>
     private void Check(int count, int startPosition, ReadOnlySpan<int> tokens)
     {
@@ -179,15 +190,15 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
         {
             n = Math.Min(MaxBatch, count - done);
             int position = startPosition + done;
-            _position.View.CopyFromCPU(_stream, ref position, 1);
             if (fromStates)
             {
+                Upload(position, default);
                 _x.View.SubView(0, (long)n * dim).CopyFromCPU(_stream, ref MemoryMarshal.GetReference(states.Slice(done * dim)), (long)n * dim);
             }
             else
             {
-                _ids.View.SubView(0, n).CopyFromCPU(_stream, ref MemoryMarshal.GetReference(tokens.Slice(done)), n);
-                _b.TokenEmbedding!.Kernels.Gather(_stream, _b.TokenEmbedding, _ids.View, _x.View, n);
+                Upload(position, tokens.Slice(done, n));
+                _b.TokenEmbedding!.Kernels.Gather(_stream, _b.TokenEmbedding, _ids, _x.View, n);
             }
             Forward(n);
             if (hiddenStates.IsEmpty) continue;
@@ -220,9 +231,9 @@ internal sealed class GpuContext : IInferenceContext, IOffloadContext
             if (L.Bq is not null) _ops.BiasAdd(_stream, q, L.Bq.View, n, qDim);
             if (L.Bk is not null) _ops.BiasAdd(_stream, k, L.Bk.View, n, kvDim);
             if (L.Bv is not null) _ops.BiasAdd(_stream, v, L.Bv.View, n, kvDim);
-            _ops.Rope(_stream, q, k, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, _position.View, _c.Rope.Dimensions, _c.Rope.FreqBase, _c.Rope.Style == RopeStyle.Neox);
-            _ops.KvStore(_stream, k, v, keys, values, _position.View, n, kvDim);
-            _ops.Attention(_stream, q, keys, values, att, _position.View, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim);
+            _ops.Rope(_stream, q, k, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim, _position, _c.Rope.Dimensions, _c.Rope.FreqBase, _c.Rope.Style == RopeStyle.Neox);
+            _ops.KvStore(_stream, k, v, keys, values, _position, n, kvDim);
+            _ops.Attention(_stream, q, keys, values, att, _position, n, _c.HeadCount, _c.HeadCountKv, _c.HeadDim);
             Project(att, qDim, n, 0, (L.Wo, x, true));
 
             // Feed-forward: x += Down(silu(Gate xb) * Up xb) with xb = norm(x); norm and gating fused into the
