@@ -21,9 +21,9 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     public const int TileRows = 2, TileTokens = 8;
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path == SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
+        path >= SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path >= SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
         TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
