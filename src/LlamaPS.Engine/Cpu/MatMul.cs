@@ -24,7 +24,9 @@ public static unsafe class MatMul
         int cols = ws[0].Cols;
         if (ws.Any(w => w.Kernel.Activation != format || w.Cols != cols))
         {
-            for (int i = 0; i < ws.Length; i++) Compute([ws[i]], x, [ys[i]], tokens, pool, scratch);
+            // Mixed formats (a Q4_K_M layer's q and k in Q4_K, v in Q6_K): one conversion and dispatch per format.
+            foreach (var group in Enumerable.Range(0, ws.Length).GroupBy(i => (ws[i].Kernel.Activation, ws[i].Cols)))
+                Compute(group.Select(i => ws[i]).ToArray(), x, group.Select(i => ys[i]).ToArray(), tokens, pool, scratch);
             return;
         }
         int actBytes = format.RowBytes(cols);

@@ -239,6 +239,29 @@ public unsafe class WeightKernelTests
     }
 
     [Fact]
+    public void Q8_KNibbleOrderHoldsQ8_KBlocksWithEach128ValuesRuns0213()
+    {
+        var x = Activations(512, 8);
+        var plain = new BlockQ8_K[2];
+        var reordered = new BlockQ8_K[2];
+        BlockQ8_K.QuantizeRow(x, plain);
+        ActivationFormat.Q8_KNibbleOrder.Convert(x, System.Runtime.InteropServices.MemoryMarshal.AsBytes(reordered.AsSpan()));
+        fixed (BlockQ8_K* p = plain, r = reordered)
+            for (int b = 0; b < 2; b++)
+            {
+                Assert.Equal(p[b].D, r[b].D);
+                for (int g = 0; g < 16; g++) Assert.Equal(p[b].BSums[g], r[b].BSums[g]);
+                for (int i = 0; i < 256; i++)
+                {
+                    int run = i / 32, stored = 128 * (run / 4) + 32 * new[] { 0, 2, 1, 3 }[run % 4] + i % 32;
+                    Assert.Equal(p[b].Qs[i], r[b].Qs[stored]);
+                }
+                BlockQ8_K back = Q8_KNibbleOrder.InElementOrder(r + b);
+                for (int i = 0; i < 256; i++) Assert.Equal(p[b].Qs[i], back.Qs[i]);
+            }
+    }
+
+    [Fact]
     public void Q8_KQuantizationMapsTheLargestMagnitudeToMinus127AndSumsGroups()
     {
         var x = Activations(256, 6);
