@@ -49,6 +49,20 @@ public unsafe class WeightKernelTests
         }
     }
 
+    /// <summary>The golden tolerances of the K-quants rely on ggml's f32 order, which their AVX2 paths keep; the AVX-512 paths keep it too.</summary>
+    [Theory]
+    [InlineData(GgmlType.Q4_K, 256)]
+    [InlineData(GgmlType.Q4_K, 2816)]
+    [InlineData(GgmlType.Q6_K, 256)]
+    [InlineData(GgmlType.Q6_K, 2816)]
+    public void Avx512KQuantDotsEqualAvx2BitForBit(GgmlType type, int n)
+    {
+        if (!SimdPaths.IsSupported(SimdPath.Avx512)) Assert.Skip("This CPU has no Avx512.");
+        var (weights, acts, kernel) = Random(type, n, seed: 3 * n);
+        fixed (byte* w = weights, a = acts)
+            Assert.Equal(BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx2)), BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx512)));
+    }
+
     [Theory]
     [MemberData(nameof(PathCases))]
     public void TilesEqualScalarDots(GgmlType type, int n, SimdPath path)

@@ -10,7 +10,9 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// each 64-byte load of nibbles holds sub-blocks 4h, 4h+2 in its low nibbles and 4h+1, 4h+3 in its high ones, which
 /// is how <see cref="ActivationFormat.Q8_KNibbleOrder"/> lays out the activations, so both meet with plain loads and
 /// one vpermw spreads the two sub-blocks' scales over a register's 32 pair sums. Zen 4 splits 512-bit operations,
-/// so the operations are as many as on AVX2 at half the instructions; the gain is the front end's.
+/// so the operations are as many as on AVX2 at half the instructions; the gain is the front end's. The two halves of
+/// the integer sums are added before they become floats: each int32 lane then sums the products AVX2's lane sums,
+/// and the f32 steps are AVX2's (ggml's), so the result is the AVX2 path's to the bit.
 /// </summary>
 internal static unsafe class Q4_KAvx512
 {
@@ -23,7 +25,7 @@ internal static unsafe class Q4_KAvx512
         var w = (BlockQ4_K*)row;
         var a = (BlockQ8_K*)activations;
         Vector512<short> low0 = Low0, high0 = High0, low1 = Low1, high1 = High1;
-        Vector512<float> c = default;
+        Vector256<float> c = default;
         Vector128<float> m = default;
         for (int b = 0; b < n / BlockQ4_K.Elements; b++, w++, a++)
         {
@@ -34,9 +36,9 @@ internal static unsafe class Q4_KAvx512
             Vector512<int> isum = Half(Vector512.Load(w->Qs), x, scales, low0, high0) + Half(Vector512.Load(w->Qs + 64), x + 128, scales, low1, high1);
             float da = a->D;
             m = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Nibbles.MinTerm(a->BSums, mn)), Vector128.Create(-(da * Fp16.HalfToSingle(w->DMin))), m);
-            c = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(isum), Vector512.Create(da * Fp16.HalfToSingle(w->D)), c);
+            c = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum.GetLower() + isum.GetUpper()), Vector256.Create(da * Fp16.HalfToSingle(w->D)), c);
         }
-        return Vector512.Sum(c) + Vector128.Sum(m);
+        return Nibbles.Sum(c) + Nibbles.Sum(m);
     }
 
     /// <summary>64 nibble bytes (half a block) times their 128 activations, each sub-block's pair sums times its scale.</summary>

@@ -11,6 +11,8 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// 64-127, in element order; qh's 32 bytes, loaded twice over ([qh | qh]), give each half of a register its own bit
 /// pair by a per-lane word shift. One vpermw spreads four groups' scales over a register's 32 pair sums. So a
 /// half super-block takes 7 operations to unpack where AVX2 takes about 17, and 2 to spread scales instead of 8.
+/// The two halves of the integer sums are added before they become floats: each int32 lane then sums the products
+/// AVX2's lane sums, and the f32 steps are AVX2's (ggml's), so the result is the AVX2 path's to the bit.
 /// </summary>
 internal static unsafe class Q6_KAvx512
 {
@@ -29,20 +31,21 @@ internal static unsafe class Q6_KAvx512
         var a = (BlockQ8_K*)activations;
         Vector512<ushort> lowShifts = LowValueShifts, highShifts = HighValueShifts;
         Vector512<short> chunk0 = Chunk0, chunk1 = Chunk1, chunk2 = Chunk2, chunk3 = Chunk3;
-        Vector512<float> c = default;
+        Vector256<float> c = default;
         for (int b = 0; b < n / BlockQ6_K.Elements; b++, w++, a++)
         {
             WeightPrefetch.Ahead((byte*)w, BlockQ6_K.Bytes);
             Vector256<short> scales = Avx2.ConvertToVector256Int16(Vector128.Load(w->Scales));
             // The values stay unsigned (0..63); the -32 offset comes off once as 32 * sum_g scale_g * (Q8_K's group sum g).
-            Vector512<int> isum = (-Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(scales, Vector256.Load(a->BSums)), 5)).ToVector512();
+            Vector256<int> offset = -Avx2.ShiftLeftLogical(Avx2.MultiplyAddAdjacent(scales, Vector256.Load(a->BSums)), 5);
             Vector512<short> wide = scales.ToVector512Unsafe();
             sbyte* x = a->Qs;
-            isum += Half(w->Ql, w->Qh, x, lowShifts, highShifts, Avx512BW.PermuteVar32x16(wide, chunk0), Avx512BW.PermuteVar32x16(wide, chunk1));
-            isum += Half(w->Ql + 64, w->Qh + 32, x + 128, lowShifts, highShifts, Avx512BW.PermuteVar32x16(wide, chunk2), Avx512BW.PermuteVar32x16(wide, chunk3));
-            c = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(isum), Vector512.Create(Fp16.HalfToSingle(w->D) * a->D), c);
+            Vector512<int> isum = Half(w->Ql, w->Qh, x, lowShifts, highShifts, Avx512BW.PermuteVar32x16(wide, chunk0), Avx512BW.PermuteVar32x16(wide, chunk1))
+                                + Half(w->Ql + 64, w->Qh + 32, x + 128, lowShifts, highShifts, Avx512BW.PermuteVar32x16(wide, chunk2), Avx512BW.PermuteVar32x16(wide, chunk3));
+            float d = Fp16.HalfToSingle(w->D) * a->D;
+            c = Fma.MultiplyAdd(Avx.ConvertToVector256Single(offset + isum.GetLower() + isum.GetUpper()), Vector256.Create(d), c);
         }
-        return Vector512.Sum(c);
+        return Vector256.Sum(c);
     }
 
     /// <summary>Values 0-127 of a half super-block (ql 64 bytes, qh 32) times activations x, pair sums times their group's scale.</summary>
