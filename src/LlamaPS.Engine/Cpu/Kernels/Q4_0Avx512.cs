@@ -53,7 +53,8 @@ internal static unsafe class Q4_0Avx512
             c0 = Avx512F.FusedMultiplyAdd(Products(q0, a), Avx512F.PermuteVar16x32(d8, spread0), c0);
             c1 = Avx512F.FusedMultiplyAdd(Products(q1, a + 64), Avx512F.PermuteVar16x32(d8, spread1), c1);
         }
-        return Vector512.Sum(c0 + c1) + Vector256.Sum(Q8_0PairsAvx2<Q4_0Avx2>.Rest(w, a, nb & 7));
+        float sum = Vector512.Sum(c0 + c1);
+        return (nb & 7) == 0 ? sum : sum + Vector256.Sum(Q8_0PairsAvx2<Q4_0Avx2>.Rest(w, a, nb & 7));
     }
 
     /// <summary>Integer sums of 4 blocks' nibbles times the activations at <paramref name="a"/> (minus the -8 offset's share), as f32: lanes 4k..4k+3 block k.</summary>

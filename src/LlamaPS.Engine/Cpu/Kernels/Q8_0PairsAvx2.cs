@@ -22,27 +22,31 @@ internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0P
         int nb = n / 32;
         // Two accumulators, a group of 8 blocks a step: the multiply-adds of consecutive pairs need not wait for each
         // other. Pointers step instead of block indices: the loop is short, and index arithmetic was a fifth of it.
-        Vector256<float> c0 = default, c1 = default;
+        // The blocks after the last whole group go first, so that no call follows the loop (the register allocator
+        // would spill the pointers and sums inside it).
         byte* end = w + (nb & ~7) * TBlock.BlockBytes;
+        Vector256<float> c0 = (nb & 7) == 0 ? default : Rest(end, a + (nb >> 3) * Q8_0Pairs.GroupBytes, nb & 7), c1 = default;
         for (; w < end; w += 8 * TBlock.BlockBytes, a += Q8_0Pairs.GroupBytes)
         {
-            WeightPrefetch.Ahead(w, 8 * TBlock.BlockBytes);
+            // Two calls of 4 blocks' bytes each, short enough for the JIT to unroll.
+            WeightPrefetch.Ahead(w, 4 * TBlock.BlockBytes);
+            WeightPrefetch.Ahead(w + 4 * TBlock.BlockBytes, 4 * TBlock.BlockBytes);
             c0 = Step(w, w + TBlock.BlockBytes, a, c0);
             c1 = Step(w + 2 * TBlock.BlockBytes, w + 3 * TBlock.BlockBytes, a + 32, c1);
             c0 = Step(w + 4 * TBlock.BlockBytes, w + 5 * TBlock.BlockBytes, a + 64, c0);
             c1 = Step(w + 6 * TBlock.BlockBytes, w + 7 * TBlock.BlockBytes, a + 96, c1);
         }
-        return Vector256.Sum(c0 + c1 + Rest(w, a, nb & 7));
+        return Vector256.Sum(c0 + c1);
     }
 
     /// <summary>
-    /// The last <paramref name="blocks"/> (fewer than 8) of a row, pair by pair from the group at <paramref name="a"/>:
+    /// The last <paramref name="blocks"/> (1 to 7) of a row, pair by pair from the group at <paramref name="a"/>:
     /// an odd last block pairs with a zero block (its activations are zero too), so no load reaches past the row.
+    /// Kept out of line, and called only where a row has such blocks: most rows have none.
     /// </summary>
     internal static Vector256<float> Rest(byte* w, byte* a, int blocks)
     {
         Vector256<float> c = default;
-        if (blocks == 0) return c;
         byte* zero = stackalloc byte[TBlock.BlockBytes];
         for (int left = blocks; left > 0; left -= 2, w += 2 * TBlock.BlockBytes, a += 32)
             c = Step(w, left > 1 ? w + TBlock.BlockBytes : zero, a, c);
