@@ -17,8 +17,6 @@ public enum ActivationFormat
     Q8_1,
     /// <summary>Q8_0's values rearranged in block pairs with f32 scales and block sums (<see cref="Cpu.Q8_0Pairs"/>).</summary>
     Q8_0Pairs,
-    /// <summary>Q8_K with each 128 values' 32-value runs in the order Q4_K's nibbles hold them (<see cref="Cpu.Q8_KNibbleOrder"/>).</summary>
-    Q8_KNibbleOrder,
 }
 
 public static class ActivationFormats
@@ -27,7 +25,7 @@ public static class ActivationFormats
     public static int RowBytes(this ActivationFormat format, int n) => format switch
     {
         ActivationFormat.Q8_0 => n / BlockQ8_0.Elements * BlockQ8_0.Bytes,
-        ActivationFormat.Q8_K or ActivationFormat.Q8_KNibbleOrder => n / BlockQ8_K.Elements * BlockQ8_K.Bytes,
+        ActivationFormat.Q8_K => n / BlockQ8_K.Elements * BlockQ8_K.Bytes,
         ActivationFormat.Q8_1 => n / BlockQ8_1.Elements * BlockQ8_1.Bytes,
         ActivationFormat.Q8_0Pairs => Q8_0Pairs.RowBytes(n),
         _ => n * sizeof(float),
@@ -58,9 +56,6 @@ public static class ActivationFormats
                 break;
             case ActivationFormat.Q8_K:
                 BlockQ8_K.QuantizeRow(x, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BlockQ8_K>(dst));
-                break;
-            case ActivationFormat.Q8_KNibbleOrder:
-                Q8_KNibbleOrder.Convert(x, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BlockQ8_K>(dst));
                 break;
             case ActivationFormat.Q8_0Pairs:
                 Q8_0Pairs.Convert(x, dst);

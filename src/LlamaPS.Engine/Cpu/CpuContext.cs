@@ -42,11 +42,8 @@ internal sealed unsafe class CpuContext : IInferenceContext
         _attnScratch = new(Attention.ScratchFloats(contextLength, _c.KvDim));
         long scratch = MatMul.ScratchBytes(backend.Output, 1);
         foreach (var l in backend.Layers)
-        {
             foreach (var m in l.Matrices)
                 scratch = Math.Max(scratch, MatMul.ScratchBytes(m, MaxBatch));
-            scratch = Math.Max(scratch, Math.Max(MatMul.ScratchBytes(l.Qkv, MaxBatch), MatMul.ScratchBytes(l.GateUp, MaxBatch)));
-        }
         _scratch = new(scratch);
         _qkvOut = [(nint)_q.Pointer, (nint)_k.Pointer, (nint)_v.Pointer];
         _gateUpOut = [(nint)_gate.Pointer, (nint)_up.Pointer];

@@ -14,43 +14,33 @@ public static unsafe class MatMul
 
     /// <summary>
     /// y_i = W_i x for several matrices that read the same input x [tokens, cols] (q, k and v; gate and up), each
-    /// y_i [tokens, rows_i]. The input is converted once per activation format they need (a Q4_K_M layer's q and k
-    /// take Q4_K's, its v Q6_K's), into consecutive parts of <paramref name="scratch"/> (<see cref="ScratchBytes(WeightMatrix[], int)"/>),
-    /// and one dispatch covers all their rows, so the pool wakes once instead of once per matrix: generation runs
-    /// hundreds of matrix products a token.
+    /// y_i [tokens, rows_i]. Where they share an activation format the input is converted once and one dispatch
+    /// covers all their rows, so the pool wakes once instead of once per matrix: generation runs hundreds of
+    /// matrix products a token.
     /// </summary>
     public static void Compute(WeightMatrix[] ws, float* x, nint[] ys, int tokens, WorkerPool pool, NativeBuffer<byte> scratch)
     {
+        var format = ws[0].Kernel.Activation;
         int cols = ws[0].Cols;
-        if (ws.Any(w => w.Cols != cols))
+        if (ws.Any(w => w.Kernel.Activation != format || w.Cols != cols))
         {
             for (int i = 0; i < ws.Length; i++) Compute([ws[i]], x, [ys[i]], tokens, pool, scratch);
             return;
         }
-        ActivationFormat[] formats = Formats(ws);
-        var actBytes = new int[formats.Length];
-        var acts = new nint[formats.Length];
-        long need = 0;
-        for (int f = 0; f < formats.Length; f++)
-        {
-            actBytes[f] = formats[f].RowBytes(cols);
-            acts[f] = (nint)(scratch.Pointer + need);
-            need += (long)actBytes[f] * tokens;
-        }
-        if (scratch.ByteLength < need) throw new ArgumentException("Activation scratch buffer is too small.", nameof(scratch));
-        nint xp = (nint)x;
+        int actBytes = format.RowBytes(cols);
+        if (scratch.ByteLength < (long)actBytes * tokens) throw new ArgumentException("Activation scratch buffer is too small.", nameof(scratch));
+        byte* act = scratch.Pointer;
+        nint xp = (nint)x, ap = (nint)act;
 
         if (tokens > 1)
             pool.Run(pool.TaskCountFor(tokens, 1), task =>
             {
                 var (start, end) = Range(tokens, pool.TaskCountFor(tokens, 1), task);
                 for (int t = start; t < end; t++)
-                    for (int f = 0; f < formats.Length; f++)
-                        formats[f].Convert(new ReadOnlySpan<float>((float*)xp + (long)t * cols, cols), new Span<byte>((byte*)acts[f] + (long)t * actBytes[f], actBytes[f]));
+                    format.Convert(new ReadOnlySpan<float>((float*)xp + (long)t * cols, cols), new Span<byte>((byte*)ap + (long)t * actBytes, actBytes));
             });
         else
-            for (int f = 0; f < formats.Length; f++)
-                formats[f].Convert(new ReadOnlySpan<float>(x, cols), new Span<byte>((byte*)acts[f], actBytes[f]));
+            format.Convert(new ReadOnlySpan<float>(x, cols), new Span<byte>(act, actBytes));
 
         // The matrices' rows one after another; each task takes a range of them. Tiny products are not worth
         // waking the pool for.
@@ -65,20 +55,10 @@ public static unsafe class MatMul
             {
                 int from = Math.Max(start, first) - first, to = Math.Min(end, first + ws[i].Rows) - first;
                 if (from >= to) continue;
-                int f = Array.IndexOf(formats, ws[i].Kernel.Activation);
                 var (tileRows, tileTokens) = ws[i].Kernel.TileFor(path, tokens);
-                Rows(ws[i], (byte*)acts[f], actBytes[f], (float*)ys[i], from, to, tokens, tileRows, tileTokens, path);
+                Rows(ws[i], (byte*)ap, actBytes, (float*)ys[i], from, to, tokens, tileRows, tileTokens, path);
             }
         });
-    }
-
-    /// <summary>The activation formats of <paramref name="ws"/>, each once, in order of first use.</summary>
-    private static ActivationFormat[] Formats(WeightMatrix[] ws)
-    {
-        var formats = new List<ActivationFormat>(1);
-        foreach (var w in ws)
-            if (!formats.Contains(w.Kernel.Activation)) formats.Add(w.Kernel.Activation);
-        return formats.ToArray();
     }
 
     // Kept out of the lambda so that it can be compiled fully optimised at once: the JIT's first tier is
@@ -116,11 +96,7 @@ public static unsafe class MatMul
     private const int TokenBlockBytes = 256 * 1024;
 
     /// <summary>Bytes of activation scratch a matmul over <paramref name="w"/> with <paramref name="tokens"/> tokens needs.</summary>
-    public static long ScratchBytes(WeightMatrix w, int tokens) => ScratchBytes([w], tokens);
-
-    /// <summary>Bytes of activation scratch one <see cref="Compute(WeightMatrix[], float*, nint[], int, WorkerPool, NativeBuffer{byte})"/> over <paramref name="ws"/> needs: a converted input per activation format.</summary>
-    public static long ScratchBytes(WeightMatrix[] ws, int tokens) =>
-        ws.Any(w => w.Cols != ws[0].Cols) ? ws.Max(w => ScratchBytes(w, tokens)) : Formats(ws).Sum(f => (long)f.RowBytes(ws[0].Cols) * tokens);
+    public static long ScratchBytes(WeightMatrix w, int tokens) => (long)w.Kernel.Activation.RowBytes(w.Cols) * tokens;
 
     internal static (int Start, int End) Range(int count, int parts, int index) =>
         ((int)((long)count * index / parts), (int)((long)count * (index + 1) / parts));

@@ -16,9 +16,9 @@ public enum SimdPath
     /// AVX-512 BW with VBMI (and AVX2 with FMA below it), for one-token products only (the register tiles of prompt
     /// processing stay AVX2). Zen 4 splits 512-bit operations in two, so wider registers alone win nothing; what wins
     /// is fewer instructions per block: vpermi2b gathers eight 18-byte Q4_0 blocks' nibbles from three loads and their
-    /// f16 scales are converted eight at a time in registers; Q4_K and Q6_K unpack 64 values a register where their
-    /// layout allows it without extra shuffles. vpdpbusd (VNNI) is not reachable from .NET under net8.0, so the byte
-    /// multiply-adds stay vpmaddubsw.
+    /// f16 scales are converted eight at a time in registers; Q6_K unpacks 64 values a register, which its layout
+    /// allows without extra shuffles (Q4_K's does not: its 512-bit path cost as many shuffles as it saved).
+    /// vpdpbusd (VNNI) is not reachable from .NET under net8.0, so the byte multiply-adds stay vpmaddubsw.
     /// </summary>
     Avx512,
 }

@@ -43,51 +43,6 @@ public unsafe class OperatorTests
         }
     }
 
-    /// <summary>Matrices of different activation formats in one product (a Q4_K_M layer's q, k in Q4_K and v in Q6_K).</summary>
-    [Theory]
-    [InlineData(1)]
-    [InlineData(11)]
-    public void MatMulOverMixedFormatsEqualsRowByRowDots(int tokens)
-    {
-        const int cols = 512;
-        GgmlType[] types = [GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q4_0, GgmlType.Q4_K];
-        int[] rows = [19, 5, 8, 3];
-        var weights = new NativeBuffer<byte>[types.Length];
-        var ys = new NativeBuffer<float>[types.Length];
-        try
-        {
-            var ws = new WeightMatrix[types.Length];
-            for (int i = 0; i < types.Length; i++)
-            {
-                long bytes = GgmlTypeTraits.RowBytes(types[i], cols) * rows[i];
-                weights[i] = new NativeBuffer<byte>(bytes);
-                RandomWeights.Fill(types[i], weights[i].AsSpan(0, (int)bytes), new Random(i));
-                ws[i] = new WeightMatrix($"w{i}", types[i], weights[i].Pointer, rows[i], cols);
-                ys[i] = new NativeBuffer<float>((long)tokens * rows[i]);
-            }
-            var x = WeightKernelTests.Activations(tokens * cols, tokens);
-            using var pool = new WorkerPool(3);
-            using var scratch = new NativeBuffer<byte>(MatMul.ScratchBytes(ws, tokens));
-            fixed (float* xp = x) MatMul.Compute(ws, xp, ys.Select(y => (nint)y.Pointer).ToArray(), tokens, pool, scratch);
-            for (int i = 0; i < ws.Length; i++)
-            {
-                var act = new byte[ws[i].Kernel.Activation.RowBytes(cols)];
-                fixed (byte* ap = act)
-                    for (int t = 0; t < tokens; t++)
-                    {
-                        ws[i].Kernel.Activation.Convert(x.AsSpan(t * cols, cols), act);
-                        for (int r = 0; r < rows[i]; r++)
-                            Assert.Equal(ws[i].Kernel.DotScalar(ws[i].Row(r), ap, cols), ys[i].Pointer[t * rows[i] + r], 1e-3f);
-                    }
-            }
-        }
-        finally
-        {
-            foreach (var b in weights) b?.Dispose();
-            foreach (var y in ys) y?.Dispose();
-        }
-    }
-
     [Fact]
     public void RmsNormScalesRowsToUnitRootMeanSquareTimesWeight()
     {

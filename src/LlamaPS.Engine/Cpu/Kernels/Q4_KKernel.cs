@@ -10,25 +10,22 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// Q4_K weights with Q8_K activations, ggml's integer expression: per super-block
 /// d_w * d_a * sum_s scale_s * sum(q_w * q_a) - dmin_w * d_a * sum_s min_s * (sum of sub-block s's activations),
 /// the activation sums coming from Q8_K's bsums. Weights are unsigned nibbles, so AVX2's unsigned-by-signed
-/// vpmaddubsw takes them directly. The GEMM tile takes 2 rows by 8 tokens. The activations come in
-/// <see cref="ActivationFormat.Q8_KNibbleOrder"/>, which <see cref="Q4_KAvx512"/> reads with 64-byte loads; the
-/// other paths find sub-block s at <see cref="Q8_KNibbleOrder.RunOffset"/>.
+/// vpmaddubsw takes them directly. The GEMM tile takes 2 rows by 8 tokens.
 /// </summary>
 internal sealed unsafe class Q4_KKernel : WeightKernel
 {
     public const int TileRows = 2, TileTokens = 8;
 
     public override GgmlType Type => GgmlType.Q4_K;
-    public override ActivationFormat Activation => ActivationFormat.Q8_KNibbleOrder;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.Avx512];
+    public override ActivationFormat Activation => ActivationFormat.Q8_K;
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ4_K.DequantizeRow(new ReadOnlySpan<BlockQ4_K>(row, dst.Length / BlockQ4_K.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        SimdPath.Avx512 => Q4_KAvx512.Dot(row, activations, n),
-        SimdPath.Avx2 => DotAvx2(row, activations, n),
+        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
@@ -60,10 +57,10 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     }
 
     // Sub-block s: unsigned nibbles times activations, pair sums times the sub-block's scale, which a vpshufb
-    // broadcasts from 16-bit lane s (s is a constant at every call, so the mask and the offset are too).
+    // broadcasts from 16-bit lane s (s is a constant at every call, so the mask is too).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Scaled(Vector256<byte> q, sbyte* x, Vector256<byte> scales, int s) =>
-        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Vector256.Load(x + Q8_KNibbleOrder.RunOffset(s))), Nibbles.ScaleOf(scales, s));
+        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Vector256.Load(x + 32 * s)), Nibbles.ScaleOf(scales, s));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
@@ -75,8 +72,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
         {
             w[b].Unpack(q);
-            BlockQ8_K inOrder = Q8_KNibbleOrder.InElementOrder(a + b);
-            sum += ScaleMinBlock(q, w[b].Scales, w[b].D, w[b].DMin, &inOrder);
+            sum += ScaleMinBlock(q, w[b].Scales, w[b].D, w[b].DMin, a + b);
         }
         return sum;
     }
@@ -132,11 +128,10 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
             for (int j = 0; j < 4; j++)
             {
                 Vector128<byte> q0 = Vector128.Load(qs + 32 * j), q1 = Vector128.Load(qs + 32 * j + 16);
-                sbyte* xl = x + Q8_KNibbleOrder.RunOffset(2 * j), xh = x + Q8_KNibbleOrder.RunOffset(2 * j + 1);
-                Vector128<int> lo = Int8Dot.MultiplyAdd((q0 & m4).AsSByte(), Vector128.Load(xl))
-                                  + Int8Dot.MultiplyAdd((q1 & m4).AsSByte(), Vector128.Load(xl + 16));
-                Vector128<int> hi = Int8Dot.MultiplyAdd(Vector128.ShiftRightLogical(q0, 4).AsSByte(), Vector128.Load(xh))
-                                  + Int8Dot.MultiplyAdd(Vector128.ShiftRightLogical(q1, 4).AsSByte(), Vector128.Load(xh + 16));
+                Vector128<int> lo = Int8Dot.MultiplyAdd((q0 & m4).AsSByte(), Vector128.Load(x + 64 * j))
+                                  + Int8Dot.MultiplyAdd((q1 & m4).AsSByte(), Vector128.Load(x + 64 * j + 16));
+                Vector128<int> hi = Int8Dot.MultiplyAdd(Vector128.ShiftRightLogical(q0, 4).AsSByte(), Vector128.Load(x + 64 * j + 32))
+                                  + Int8Dot.MultiplyAdd(Vector128.ShiftRightLogical(q1, 4).AsSByte(), Vector128.Load(x + 64 * j + 48));
                 isum += lo * (int)(byte)(sc >> (16 * j)) + hi * (int)(byte)(sc >> (16 * j + 8));
             }
             for (int s = 0; s < 8; s++) msum += (byte)(mn >> (8 * s)) * (a[b].BSums[2 * s] + a[b].BSums[2 * s + 1]);
@@ -178,8 +173,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
                 Vector256<byte> lo0 = q0 & m4, hi0 = Nibbles.High(q0), lo1 = q1 & m4, hi1 = Nibbles.High(q1);
                 Vector256<short> s0l = Nibbles.ScaleOf(scales0, 2 * j), s0h = Nibbles.ScaleOf(scales0, 2 * j + 1);
                 Vector256<short> s1l = Nibbles.ScaleOf(scales1, 2 * j), s1h = Nibbles.ScaleOf(scales1, 2 * j + 1);
-                // Sub-block 2j+1 sits 64 bytes after 2j in nibble order.
-                sbyte* x = a->Qs + Q8_KNibbleOrder.RunOffset(2 * j);
+                sbyte* x = a->Qs + 64 * j;
                 Step(x, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i00, ref i10);
                 Step(x + aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i01, ref i11);
                 Step(x + 2 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i02, ref i12);
@@ -211,7 +205,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
                              Vector256<byte> lo1, Vector256<byte> hi1, Vector256<short> s1l, Vector256<short> s1h,
                              ref Vector256<int> i0, ref Vector256<int> i1)
     {
-        Vector256<sbyte> xl = Vector256.Load(x), xh = Vector256.Load(x + 64);
+        Vector256<sbyte> xl = Vector256.Load(x), xh = Vector256.Load(x + 32);
         i0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(lo0, xl), s0l) + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(hi0, xh), s0h);
         i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(lo1, xl), s1l) + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(hi1, xh), s1h);
     }
