@@ -2,9 +2,7 @@ namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
 /// The instruction-set paths a CPU kernel can take. A kernel implements some of them; asked for one it lacks, it
-/// takes the next lower one it has. There is no 512-bit integer path on purpose: without VNNI, AVX-512's byte
-/// multiply-adds are the same instructions as AVX2's at twice the width, which Zen 4 splits in two anyway; and
-/// vpdpbusd is reachable from .NET only through AVX10 or, for 256 bits, AvxVnni, a preview API under net8.0.
+/// takes the next lower one it has (the values are ordered, lowest first).
 /// </summary>
 public enum SimdPath
 {
@@ -14,4 +12,13 @@ public enum SimdPath
     Vector128,
     /// <summary>AVX2 with FMA: 256-bit integer multiply-adds (vpmaddubsw / vpmaddwd).</summary>
     Avx2,
+    /// <summary>
+    /// AVX-512 BW with VBMI (and AVX2 with FMA below it), for one-token products only (the register tiles of prompt
+    /// processing stay AVX2). Zen 4 splits 512-bit operations in two, so wider registers alone win nothing; what wins
+    /// is fewer instructions per block: vpermi2b gathers eight 18-byte Q4_0 blocks' nibbles from three loads and their
+    /// f16 scales are converted eight at a time in registers; Q6_K unpacks 64 values a register, which its layout
+    /// allows without extra shuffles (Q4_K's does not: its 512-bit path cost as many shuffles as it saved).
+    /// vpdpbusd (VNNI) is not reachable from .NET under net8.0, so the byte multiply-adds stay vpmaddubsw.
+    /// </summary>
+    Avx512,
 }

@@ -5,7 +5,7 @@ namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
 /// Which <see cref="SimdPath"/>s this CPU runs, and the one the engine uses: chosen once at start from the CPU's
-/// features, or forced lower with the environment variable LLAMAPS_SIMD (Scalar, Vector128, Avx2) to compare paths.
+/// features, or forced lower with the environment variable LLAMAPS_SIMD (Scalar, Vector128, Avx2, Avx512) to compare paths.
 /// </summary>
 public static class SimdPaths
 {
@@ -16,6 +16,7 @@ public static class SimdPaths
         SimdPath.Scalar => true,
         SimdPath.Vector128 => Vector128.IsHardwareAccelerated,
         SimdPath.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        SimdPath.Avx512 => Avx2.IsSupported && Fma.IsSupported && Avx512BW.IsSupported && Avx512Vbmi.IsSupported,
         _ => false,
     };
 

@@ -49,6 +49,43 @@ public unsafe class WeightKernelTests
         }
     }
 
+    /// <summary>The golden tolerances of the K-quants rely on ggml's f32 order, which Q6_K's AVX2 path keeps; its AVX-512 path keeps it too.</summary>
+    [Theory]
+    [InlineData(256)]
+    [InlineData(2816)]
+    public void Avx512Q6_KDotEqualsAvx2BitForBit(int n)
+    {
+        if (!SimdPaths.IsSupported(SimdPath.Avx512)) Assert.Skip("This CPU has no Avx512.");
+        var (weights, acts, kernel) = Random(GgmlType.Q6_K, n, seed: 3 * n);
+        fixed (byte* w = weights, a = acts)
+            Assert.Equal(BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx2)), BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx512)));
+    }
+
+    /// <summary>
+    /// Asked for a path it lacks, a kernel takes its best one below, not the scalar loop: the engine asks for the CPU's
+    /// best path. (Caught only where the scalar loop sums in another f32 order; the K-quants' AVX2 paths and scalar
+    /// loops agree to the bit.)
+    /// </summary>
+    [Fact]
+    public void KernelsAskedForAPathTheyLackTakeTheirBestOneBelow()
+    {
+        // Long rows, so that a scalar loop summing in another order shows.
+        const int n = 16384;
+        var top = SimdPaths.Supported[^1];
+        foreach (var type in WeightKernel.SupportedTypes)
+        {
+            var kernel = WeightKernel.For(type)!;
+            if (kernel.Paths.Contains(top)) continue;
+            var below = kernel.Paths.Where(p => p < top && SimdPaths.IsSupported(p)).DefaultIfEmpty(SimdPath.Scalar).Max();
+            var (weights, acts, _) = Random(type, n, seed: 5);
+            fixed (byte* w = weights, a = acts)
+            {
+                float expected = kernel.Dot(w, a, n, below), actual = kernel.Dot(w, a, n, top);
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual), $"{type} on {top}: {actual}, on {below}: {expected}");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(PathCases))]
     public void TilesEqualScalarDots(GgmlType type, int n, SimdPath path)

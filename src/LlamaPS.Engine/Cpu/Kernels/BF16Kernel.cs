@@ -13,7 +13,7 @@ internal sealed unsafe class BF16Kernel : WeightKernel
     public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path == SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
+        path >= SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
 
     public override void DequantizeRow(byte* row, Span<float> dst)
     {

@@ -18,13 +18,13 @@ internal sealed unsafe class IQ4_NLKernel : WeightKernel
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        SimdPath.Avx2 => Q8_0PairedDot<Block>.Avx2Dot(row, activations, n),
+        >= SimdPath.Avx2 => Q8_0PairedDot<Block>.Avx2Dot(row, activations, n),
         SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128Dot(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path == SimdPath.Avx2 && tokens > 1 ? (Q8_0PairedDot<Block>.TileRows, Q8_0PairedDot<Block>.TileTokens) : (1, 1);
+        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_0PairedDot<Block>.TileRows, Q8_0PairedDot<Block>.TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
         Q8_0PairedDot<Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);

@@ -20,7 +20,7 @@ internal sealed unsafe class Q2_KKernel : WeightKernel
         BlockQ2_K.DequantizeRow(new ReadOnlySpan<BlockQ2_K>(row, dst.Length / BlockQ2_K.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path == SimdPath.Avx2 ? DotAvx2(row, activations, n) : DotScalar(row, activations, n);
+        path >= SimdPath.Avx2 ? DotAvx2(row, activations, n) : DotScalar(row, activations, n);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

@@ -21,7 +21,7 @@ internal sealed unsafe class Q3_KKernel : WeightKernel
         BlockQ3_K.DequantizeRow(new ReadOnlySpan<BlockQ3_K>(row, dst.Length / BlockQ3_K.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path == SimdPath.Avx2 ? DotAvx2(row, activations, n) : DotScalar(row, activations, n);
+        path >= SimdPath.Avx2 ? DotAvx2(row, activations, n) : DotScalar(row, activations, n);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

@@ -7,26 +7,28 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>
 /// Q4_0 weights with Q8_0 activations: per block d_w * d_a * sum((nibble - 8) * q_a) in integers. The activations
-/// come in <see cref="ActivationFormat.Q8_0Pairs"/>, the layout <see cref="Q4_0Avx2"/> reads with plain loads.
+/// come in <see cref="ActivationFormat.Q8_0Pairs"/>, the layout <see cref="Q4_0Avx2"/> and <see cref="Q4_0Avx512"/>
+/// read with plain loads. Many tokens take the AVX2 tile on the AVX-512 path too.
 /// </summary>
 internal sealed unsafe class Q4_0Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q4_0;
     public override ActivationFormat Activation => ActivationFormat.Q8_0Pairs;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.Avx512];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ4_0.DequantizeRow(new ReadOnlySpan<BlockQ4_0>(row, dst.Length / BlockQ4_0.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
+        SimdPath.Avx512 => Q4_0Avx512.Dot(row, activations, n),
         SimdPath.Avx2 => Q8_0PairsAvx2<Q4_0Avx2>.Dot(row, activations, n),
         SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128DotPairs(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path == SimdPath.Avx2 && tokens >= Q8_0PairsAvx2<Q4_0Avx2>.TileTokens ? (Q8_0PairsAvx2<Q4_0Avx2>.TileRows, Q8_0PairsAvx2<Q4_0Avx2>.TileTokens) : (1, 1);
+        path >= SimdPath.Avx2 && tokens >= Q8_0PairsAvx2<Q4_0Avx2>.TileTokens ? (Q8_0PairsAvx2<Q4_0Avx2>.TileRows, Q8_0PairsAvx2<Q4_0Avx2>.TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
         Q8_0PairsAvx2<Q4_0Avx2>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);

@@ -10,20 +10,25 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// <summary>
 /// Q6_K weights with Q8_K activations: per super-block d_w * d_a * sum over 16 groups of scale * sum(q_w * q_a).
 /// The GEMM tile (2 rows by 8 tokens) unpacks each 32-value run once for 8 tokens. Both keep ggml's AVX2 lanes
-/// (each int32 lane sums 4 adjacent products) and f32 order, so the results are llama.cpp's to the bit.
+/// (each int32 lane sums 4 adjacent products) and f32 order, so the results are llama.cpp's to the bit. One token on
+/// the AVX-512 path takes <see cref="Q6_KAvx512"/> (fewer instructions, another order of f32 sums).
 /// </summary>
 internal sealed unsafe class Q6_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q6_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2, SimdPath.Avx512];
 
     public const int TileRows = 2, TileTokens = 8;
 
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path == SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
+    {
+        SimdPath.Avx512 => Q6_KAvx512.Dot(row, activations, n),
+        SimdPath.Avx2 => DotVector(row, activations, n),
+        _ => DotScalar(row, activations, n),
+    };
 
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path == SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path >= SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
         TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);

@@ -20,13 +20,13 @@ internal sealed unsafe class Q8_0Kernel : WeightKernel
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        SimdPath.Avx2 => Q8_0PairsAvx2<Q8_0Avx2>.Dot(row, activations, n),
+        >= SimdPath.Avx2 => Q8_0PairsAvx2<Q8_0Avx2>.Dot(row, activations, n),
         SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128DotPairs(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path == SimdPath.Avx2 && tokens >= Q8_0PairsAvx2<Q8_0Avx2>.TileTokens ? (Q8_0PairsAvx2<Q8_0Avx2>.TileRows, Q8_0PairsAvx2<Q8_0Avx2>.TileTokens) : (1, 1);
+        path >= SimdPath.Avx2 && tokens >= Q8_0PairsAvx2<Q8_0Avx2>.TileTokens ? (Q8_0PairsAvx2<Q8_0Avx2>.TileRows, Q8_0PairsAvx2<Q8_0Avx2>.TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
         Q8_0PairsAvx2<Q8_0Avx2>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);

@@ -52,7 +52,7 @@ internal static unsafe class Q8_0PairedDot<TBlock> where TBlock : IQ8_0PairedBlo
         for (int b = 0; b < n / 32; b++)
         {
             byte* wb = w + b * TBlock.BlockBytes;
-            byte* half = a + b / 2 * Q8_0Pairs.PairBytes + 16 * (b & 1);
+            byte* half = Q8_0Pairs.Pair(a, b / 2) + 16 * (b & 1);
             var (lo, hi) = TBlock.Unpack128(wb);
             Vector128<int> p = Int8Dot.MultiplyAdd(lo, Vector128.Load((sbyte*)(half + Q8_0Pairs.LowOffset))) + Int8Dot.MultiplyAdd(hi, Vector128.Load((sbyte*)(half + Q8_0Pairs.HighOffset)));
             acc += Vector128.ConvertToSingle(p) * (Fp16.HalfToSingle(*(ushort*)wb) * Q8_0Pairs.Scale(a, b));

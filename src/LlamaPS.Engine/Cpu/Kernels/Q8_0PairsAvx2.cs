@@ -20,23 +20,37 @@ internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0P
     public static float Dot(byte* w, byte* a, int n)
     {
         int nb = n / 32;
-        // Two accumulators, two pairs a step: the multiply-adds of consecutive pairs need not wait for each other.
-        // Pointers step instead of block indices: the loop is short, and index arithmetic was a fifth of it.
-        Vector256<float> c0 = default, c1 = default;
-        byte* end = w + (nb & ~3) * TBlock.BlockBytes;
-        for (; w < end; w += 4 * TBlock.BlockBytes, a += 2 * Q8_0Pairs.PairBytes)
+        // Two accumulators, a group of 8 blocks a step: the multiply-adds of consecutive pairs need not wait for each
+        // other. Pointers step instead of block indices: the loop is short, and index arithmetic was a fifth of it.
+        // The blocks after the last whole group go first, so that no call follows the loop (the register allocator
+        // would spill the pointers and sums inside it).
+        byte* end = w + (nb & ~7) * TBlock.BlockBytes;
+        Vector256<float> c0 = (nb & 7) == 0 ? default : Rest(end, a + (nb >> 3) * Q8_0Pairs.GroupBytes, nb & 7), c1 = default;
+        for (; w < end; w += 8 * TBlock.BlockBytes, a += Q8_0Pairs.GroupBytes)
         {
+            // Two calls of 4 blocks' bytes each, short enough for the JIT to unroll.
             WeightPrefetch.Ahead(w, 4 * TBlock.BlockBytes);
+            WeightPrefetch.Ahead(w + 4 * TBlock.BlockBytes, 4 * TBlock.BlockBytes);
             c0 = Step(w, w + TBlock.BlockBytes, a, c0);
-            c1 = Step(w + 2 * TBlock.BlockBytes, w + 3 * TBlock.BlockBytes, a + Q8_0Pairs.PairBytes, c1);
-        }
-        if ((nb & 3) != 0)
-        {
-            byte* zero = stackalloc byte[TBlock.BlockBytes];
-            for (int left = nb & 3; left > 0; left -= 2, w += 2 * TBlock.BlockBytes, a += Q8_0Pairs.PairBytes)
-                c0 = Step(w, left > 1 ? w + TBlock.BlockBytes : zero, a, c0);
+            c1 = Step(w + 2 * TBlock.BlockBytes, w + 3 * TBlock.BlockBytes, a + 32, c1);
+            c0 = Step(w + 4 * TBlock.BlockBytes, w + 5 * TBlock.BlockBytes, a + 64, c0);
+            c1 = Step(w + 6 * TBlock.BlockBytes, w + 7 * TBlock.BlockBytes, a + 96, c1);
         }
         return Vector256.Sum(c0 + c1);
+    }
+
+    /// <summary>
+    /// The last <paramref name="blocks"/> (1 to 7) of a row, pair by pair from the group at <paramref name="a"/>:
+    /// an odd last block pairs with a zero block (its activations are zero too), so no load reaches past the row.
+    /// Kept out of line, and called only where a row has such blocks: most rows have none.
+    /// </summary>
+    internal static Vector256<float> Rest(byte* w, byte* a, int blocks)
+    {
+        Vector256<float> c = default;
+        byte* zero = stackalloc byte[TBlock.BlockBytes];
+        for (int left = blocks; left > 0; left -= 2, w += 2 * TBlock.BlockBytes, a += 32)
+            c = Step(w, left > 1 ? w + TBlock.BlockBytes : zero, a, c);
+        return c;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -60,7 +74,7 @@ internal static unsafe class Q8_0PairsAvx2<TBlock> where TBlock : struct, IQ8_0P
             byte* second0 = full ? w0 + TBlock.BlockBytes : zero, second1 = full ? w1 + TBlock.BlockBytes : zero;
             WeightPair q0 = TBlock.Load(w0, second0), q1 = TBlock.Load(w1, second1);
             Vector256<float> s0 = Scales(w0, second0), s1 = Scales(w1, second1);
-            byte* pair = a + b / 2 * Q8_0Pairs.PairBytes;
+            byte* pair = Q8_0Pairs.Pair(a, b / 2);
             Token(pair, q0, s0, q1, s1, ref c00, ref c10);
             Token(pair + aStride, q0, s0, q1, s1, ref c01, ref c11);
             Token(pair + 2 * aStride, q0, s0, q1, s1, ref c02, ref c12);
