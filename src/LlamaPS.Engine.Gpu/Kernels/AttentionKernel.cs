@@ -63,7 +63,7 @@ public static class AttentionKernel
         var runningMax = SharedMemory.Allocate<float>(Queries);
         int tid = Group.IdxX, h = Grid.IdxX % heads, t0 = Grid.IdxX / heads * Queries;
         int count = Math.Min(Queries, tokens - t0);
-        int kvDim = kvHeads * headDim, offset = h / (heads / kvHeads) * headDim, length = start + t0 + count;
+        int kvDim = kvHeads * headDim, offset = h / (heads / kvHeads) * headDim, length = start + t0 + count, last = length - 1;
         int rowWords = headDim / 2, kvWords = kvDim / 2, headWord = offset / 2; // f16 pairs: head dims are even
         for (int i = tid; i < count * headDim; i += GroupSum.Size)
         {
@@ -78,10 +78,10 @@ public static class AttentionKernel
         float sum = 0; // thread t < count: token t's softmax sum
         for (int c0 = 0; c0 < length; c0 += Chunk)
         {
-            int n = Math.Min(Chunk, length - c0);
-            for (int first = 0; first < n * rowWords; first += Batch * GroupSum.Size)
+            int n = Math.Min(Chunk, length - c0), limit = n * rowWords;
+            for (int first = 0; first < limit; first += Batch * GroupSum.Size)
             {
-                int wi = first + tid, limit = n * rowWords, last = length - 1;
+                int wi = first + tid;
                 uint k0 = Load(keys, wi, c0, last, rowWords, kvWords, headWord), v0 = Load(values, wi, c0, last, rowWords, kvWords, headWord);
                 uint k1 = Load(keys, wi + GroupSum.Size, c0, last, rowWords, kvWords, headWord), v1 = Load(values, wi + GroupSum.Size, c0, last, rowWords, kvWords, headWord);
                 uint k2 = Load(keys, wi + 2 * GroupSum.Size, c0, last, rowWords, kvWords, headWord), v2 = Load(values, wi + 2 * GroupSum.Size, c0, last, rowWords, kvWords, headWord);

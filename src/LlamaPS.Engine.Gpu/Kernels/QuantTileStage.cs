@@ -89,7 +89,7 @@ public struct QuantTileStage
             WriteActivations(i + 2 * GroupSum.Size, width, stepItems, a2);
             WriteActivations(i + 3 * GroupSum.Size, width, stepItems, a3);
         }
-        var scaleQuadsA = scales.Cast<Vector4Words>();
+        var activationScaleQuads = scales.Cast<Vector4Words>();
         var sumQuads = sums.Cast<Vector4Words>();
         for (int i = tid; i < TileTokens * stepItems; i += GroupSum.Size)
         {
@@ -98,7 +98,7 @@ public struct QuantTileStage
             int at = uu * TileTokens + t;
             if (width == 4)
             {
-                var d = valid ? scaleQuadsA[(long)token * quads + unit / 4] : default;
+                var d = valid ? activationScaleQuads[(long)token * quads + unit / 4] : default;
                 var s = valid ? sumQuads[(long)token * quads + unit / 4] : default;
                 ActivationScale[at] = Interop.IntAsFloat(d.X);
                 ActivationScale[at + TileTokens] = Interop.IntAsFloat(d.Y);
