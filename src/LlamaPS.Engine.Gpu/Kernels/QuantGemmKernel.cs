@@ -13,11 +13,12 @@ namespace LlamaPS.Engine.Gpu.Kernels;
 /// </summary>
 public static class QuantGemmKernel
 {
-    public const int TileRows = 64, TileTokens = 32, StepUnits = 8;
+    public const int TileRows = 64, TileTokens = 32;
+    public const int StepUnits = QuantTileStage.StepUnits;
     private const int RowWords = StepUnits * 8 + 1;
 
     /// <summary>Bytes of shared memory a group takes.</summary>
-    public static int SharedBytes => QuantTileStage.Bytes(TileRows, TileTokens, StepUnits, RowWords);
+    public static int SharedBytes => QuantTileStage.Bytes(TileRows, TileTokens, RowWords);
 
     public static void Run<TFormat, TWidth>(ArrayView<uint> quants, ArrayView<float> weightScales,
         ArrayView<uint> words, ArrayView<float> scales, ArrayView<int> sums,
@@ -25,7 +26,7 @@ public static class QuantGemmKernel
         where TFormat : struct, IQuantFormat
         where TWidth : struct, IStagingWidth
     {
-        var stage = QuantTileStage.Allocate(TileRows, TileTokens, StepUnits, RowWords);
+        var stage = QuantTileStage.Allocate(TileRows, TileTokens, RowWords);
         ArrayView<uint> w = stage.Weights, a = stage.Activations;
         ArrayView<float> wLo = stage.ScaleLo, wHi = stage.ScaleHi, wMin = stage.Min, aScale = stage.ActivationScale;
         ArrayView<int> aSum = stage.ActivationSum;

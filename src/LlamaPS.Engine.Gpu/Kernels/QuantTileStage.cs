@@ -18,24 +18,27 @@ public struct QuantTileStage
     public ArrayView<uint> Weights, Activations;
     public ArrayView<float> ScaleLo, ScaleHi, Min, ActivationScale;
     public ArrayView<int> ActivationSum;
-    public int TileRows, TileTokens, StepUnits, RowWords;
+    public int TileRows, TileTokens, RowWords;
+
+    /// <summary>Units a step stages (and its log2): a power of two, so that items are split by shifts.</summary>
+    public const int StepUnits = 8, StepShift = 3;
 
     /// <summary>Device: the group's stage in shared memory (constant arguments, as shared sizes must be).</summary>
-    public static QuantTileStage Allocate(int tileRows, int tileTokens, int stepUnits, int rowWords) => new()
+    public static QuantTileStage Allocate(int tileRows, int tileTokens, int rowWords) => new()
     {
         Weights = SharedMemory.Allocate<uint>(tileRows * rowWords),
-        ScaleLo = SharedMemory.Allocate<float>(tileRows * stepUnits),
-        ScaleHi = SharedMemory.Allocate<float>(tileRows * stepUnits),
-        Min = SharedMemory.Allocate<float>(tileRows * stepUnits),
+        ScaleLo = SharedMemory.Allocate<float>(tileRows * StepUnits),
+        ScaleHi = SharedMemory.Allocate<float>(tileRows * StepUnits),
+        Min = SharedMemory.Allocate<float>(tileRows * StepUnits),
         Activations = SharedMemory.Allocate<uint>(tileTokens * rowWords),
-        ActivationScale = SharedMemory.Allocate<float>(tileTokens * stepUnits),
-        ActivationSum = SharedMemory.Allocate<int>(tileTokens * stepUnits),
-        TileRows = tileRows, TileTokens = tileTokens, StepUnits = stepUnits, RowWords = rowWords,
+        ActivationScale = SharedMemory.Allocate<float>(tileTokens * StepUnits),
+        ActivationSum = SharedMemory.Allocate<int>(tileTokens * StepUnits),
+        TileRows = tileRows, TileTokens = tileTokens, RowWords = rowWords,
     };
 
     /// <summary>Bytes of shared memory <see cref="Allocate"/> takes.</summary>
-    public static int Bytes(int tileRows, int tileTokens, int stepUnits, int rowWords) =>
-        4 * ((tileRows + tileTokens) * rowWords + (3 * tileRows + 2 * tileTokens) * stepUnits);
+    public static int Bytes(int tileRows, int tileTokens, int rowWords) =>
+        4 * ((tileRows + tileTokens) * rowWords + (3 * tileRows + 2 * tileTokens) * StepUnits);
 
     /// <summary>
     /// Stages units u0.. of rows r0.. and tokens t0.. of W [rows, 32 * units] (device layout) and of the quantized
@@ -50,19 +53,22 @@ public struct QuantTileStage
         where TFormat : struct, IQuantFormat
         where TWidth : struct, IStagingWidth
     {
-        int tid = Group.IdxX, width = default(TWidth).Units, stepItems = StepUnits / width, quads = units / 4;
+        // Items (a unit or a quad of units) a step has per row, and its log2: every index below is non-negative, so
+        // shifts and masks replace division, which PTX keeps as a division even by a constant.
+        int tid = Group.IdxX, width = default(TWidth).Units, stepItems = StepUnits / width, quads = units >> 2;
+        int itemShift = width == 4 ? StepShift - 2 : StepShift, itemMask = stepItems - 1;
         var quantQuads = quants.Cast<Vector4Words>();
         var scaleQuads = weightScales.Cast<Vector4Words>();
         var format = default(TFormat);
         // Weights: a thread one unit, or a quad of units, of a row.
         for (int i = tid; i < TileRows * stepItems; i += GroupSum.Size)
         {
-            int r = i / stepItems, uu = i % stepItems * width, row = r0 + r, unit = u0 + uu;
+            int r = i >> itemShift, uu = (i & itemMask) * width, row = r0 + r, unit = u0 + uu;
             bool valid = row < rows && unit < units;
             if (width == 4)
             {
                 StoredUnit s0 = default, s1 = default, s2 = default, s3 = default;
-                if (valid) QuantLayout.LoadQuad<TFormat>(quantQuads, scaleQuads, row, unit / 4, units, out s0, out s1, out s2, out s3);
+                if (valid) QuantLayout.LoadQuad<TFormat>(quantQuads, scaleQuads, row, unit >> 2, units, out s0, out s1, out s2, out s3);
                 // Past the matrix, zero units (a zero stored unit may decode to nonzero weights: Q4_0's offset).
                 PutWeights(r, uu, valid ? format.Unpack(s0) : default);
                 PutWeights(r, uu + 1, valid ? format.Unpack(s1) : default);
@@ -80,26 +86,26 @@ public struct QuantTileStage
         var wordQuads = words.Cast<Vector4Words>();
         for (int i = tid; i < TileTokens * 8 * stepItems; i += 4 * GroupSum.Size)
         {
-            var a0 = ReadActivations(wordQuads, words, i, width, stepItems, tokens, units, t0, u0);
-            var a1 = ReadActivations(wordQuads, words, i + GroupSum.Size, width, stepItems, tokens, units, t0, u0);
-            var a2 = ReadActivations(wordQuads, words, i + 2 * GroupSum.Size, width, stepItems, tokens, units, t0, u0);
-            var a3 = ReadActivations(wordQuads, words, i + 3 * GroupSum.Size, width, stepItems, tokens, units, t0, u0);
-            WriteActivations(i, width, stepItems, a0);
-            WriteActivations(i + GroupSum.Size, width, stepItems, a1);
-            WriteActivations(i + 2 * GroupSum.Size, width, stepItems, a2);
-            WriteActivations(i + 3 * GroupSum.Size, width, stepItems, a3);
+            var a0 = ReadActivations(wordQuads, words, i, width, itemShift, tokens, units, t0, u0);
+            var a1 = ReadActivations(wordQuads, words, i + GroupSum.Size, width, itemShift, tokens, units, t0, u0);
+            var a2 = ReadActivations(wordQuads, words, i + 2 * GroupSum.Size, width, itemShift, tokens, units, t0, u0);
+            var a3 = ReadActivations(wordQuads, words, i + 3 * GroupSum.Size, width, itemShift, tokens, units, t0, u0);
+            WriteActivations(i, width, itemShift, a0);
+            WriteActivations(i + GroupSum.Size, width, itemShift, a1);
+            WriteActivations(i + 2 * GroupSum.Size, width, itemShift, a2);
+            WriteActivations(i + 3 * GroupSum.Size, width, itemShift, a3);
         }
         var activationScaleQuads = scales.Cast<Vector4Words>();
         var sumQuads = sums.Cast<Vector4Words>();
         for (int i = tid; i < TileTokens * stepItems; i += GroupSum.Size)
         {
-            int uu = i % stepItems * width, t = i / stepItems, token = t0 + t, unit = u0 + uu;
+            int uu = (i & itemMask) * width, t = i >> itemShift, token = t0 + t, unit = u0 + uu;
             bool valid = token < tokens && unit < units;
             int at = uu * TileTokens + t;
             if (width == 4)
             {
-                var d = valid ? activationScaleQuads[(long)token * quads + unit / 4] : default;
-                var s = valid ? sumQuads[(long)token * quads + unit / 4] : default;
+                var d = valid ? activationScaleQuads[(long)token * quads + (unit >> 2)] : default;
+                var s = valid ? sumQuads[(long)token * quads + (unit >> 2)] : default;
                 ActivationScale[at] = Interop.IntAsFloat(d.X);
                 ActivationScale[at + TileTokens] = Interop.IntAsFloat(d.Y);
                 ActivationScale[at + 2 * TileTokens] = Interop.IntAsFloat(d.Z);
@@ -118,18 +124,18 @@ public struct QuantTileStage
     }
 
     /// <summary>Activation item i of the step: word j of unit uu (width 1, in X) or of units uu..uu + 3; zero past the matrix.</summary>
-    private readonly Vector4Words ReadActivations(ArrayView<Vector4Words> wordQuads, ArrayView<uint> words, int i, int width, int stepItems, int tokens, int units, int t0, int u0)
+    private readonly Vector4Words ReadActivations(ArrayView<Vector4Words> wordQuads, ArrayView<uint> words, int i, int width, int itemShift, int tokens, int units, int t0, int u0)
     {
-        int uu = i % stepItems * width, j = i / stepItems % 8, token = t0 + i / (stepItems * 8), unit = u0 + uu;
+        int uu = (i & ((1 << itemShift) - 1)) * width, j = (i >> itemShift) & 7, token = t0 + (i >> (itemShift + 3)), unit = u0 + uu;
         if (token >= tokens || unit >= units) return default;
         long row = (long)token * 8 + j;
-        return width == 4 ? wordQuads[row * (units / 4) + unit / 4] : new Vector4Words { X = words[row * units + unit] };
+        return width == 4 ? wordQuads[row * (units >> 2) + (unit >> 2)] : new Vector4Words { X = words[row * units + unit] };
     }
 
     /// <summary>Item i's word or words into the stage: word j of unit uu of token row t at t * RowWords + 8 uu + j.</summary>
-    private readonly void WriteActivations(int i, int width, int stepItems, Vector4Words a)
+    private readonly void WriteActivations(int i, int width, int itemShift, Vector4Words a)
     {
-        int uu = i % stepItems * width, j = i / stepItems % 8, t = i / (stepItems * 8), o = t * RowWords + uu * 8 + j;
+        int uu = (i & ((1 << itemShift) - 1)) * width, j = (i >> itemShift) & 7, t = i >> (itemShift + 3), o = t * RowWords + uu * 8 + j;
         Activations[o] = a.X;
         if (width == 1) return;
         Activations[o + 8] = a.Y;

@@ -12,19 +12,16 @@ public struct MmaTile
     public float C0, C1, C2, C3;
 
     /// <summary>
-    /// Adds one staged unit of tokens 8 <paramref name="tile"/>.. (B: their words c and 4 + c at column g = lane / 4):
+    /// Adds one staged unit of tokens 8 <paramref name="tile"/>.. (B: their words c and 4 + c at column g):
     /// y += d_t * (lo_r * sum_lo + hi_r * sum_hi - min_r * s_t), as <see cref="QuantDot"/>; the halves summed
     /// together where the format's halves share a scale, the minimum left out where it has none. The integer sums
     /// stay far below 2^22, so they become floats without conversion instructions.
     /// </summary>
-    public void Add<TFormat>(in MmaWeights w, in QuantTileStage stage, int tile, int unit, int lane)
+    public void Add<TFormat>(in MmaWeights w, in MmaLane lane, int tile, int unit)
         where TFormat : struct, IQuantFormat
     {
-        int c = lane % 4;
-        int at = (8 * tile + lane / 4) * stage.RowWords + 8 * unit + c;
-        uint lo = stage.Activations[at], hi = stage.Activations[at + 4];
-        int ts = unit * stage.TileTokens + 8 * tile + 2 * c;
-        float d0 = stage.ActivationScale[ts], d1 = stage.ActivationScale[ts + 1];
+        uint lo = lane.Activation(tile, unit, 0), hi = lane.Activation(tile, unit, 1);
+        float d0 = lane.ActivationScale(tile, unit, 0), d1 = lane.ActivationScale(tile, unit, 1);
         var format = default(TFormat);
         float p0, p1, p2, p3;
         if (format.SplitScales)
@@ -46,7 +43,7 @@ public struct MmaTile
         }
         if (format.HasMin)
         {
-            float s0 = DeviceMath.SmallIntToFloat(stage.ActivationSum[ts]), s1 = DeviceMath.SmallIntToFloat(stage.ActivationSum[ts + 1]);
+            float s0 = DeviceMath.SmallIntToFloat(lane.ActivationSum(tile, unit, 0)), s1 = DeviceMath.SmallIntToFloat(lane.ActivationSum(tile, unit, 1));
             p0 -= w.Min0 * s0; p1 -= w.Min0 * s1; p2 -= w.Min8 * s0; p3 -= w.Min8 * s1;
         }
         C0 += d0 * p0;

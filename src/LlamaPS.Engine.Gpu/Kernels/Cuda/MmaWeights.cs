@@ -9,20 +9,18 @@ public readonly struct MmaWeights
     public readonly uint Row0Lo, Row8Lo, Row0Hi, Row8Hi;
     public readonly float ScaleLo0, ScaleLo8, ScaleHi0, ScaleHi8, Min0, Min8;
 
-    /// <summary>Row <paramref name="row"/> (the warp's row g) and row + 8 of unit <paramref name="unit"/>, for lane column c.</summary>
-    public MmaWeights(in QuantTileStage stage, int row, int unit, int c)
+    /// <summary>Unit <paramref name="unit"/> of the lane's rows.</summary>
+    public MmaWeights(in MmaLane lane, int unit)
     {
-        int at = row * stage.RowWords + 8 * unit + c, below = 8 * stage.RowWords;
-        Row0Lo = stage.Weights[at];
-        Row8Lo = stage.Weights[at + below];
-        Row0Hi = stage.Weights[at + 4];
-        Row8Hi = stage.Weights[at + below + 4];
-        int s = unit * stage.TileRows + row;
-        ScaleLo0 = stage.ScaleLo[s];
-        ScaleLo8 = stage.ScaleLo[s + 8];
-        ScaleHi0 = stage.ScaleHi[s];
-        ScaleHi8 = stage.ScaleHi[s + 8];
-        Min0 = stage.Min[s];
-        Min8 = stage.Min[s + 8];
+        Row0Lo = lane.Weight(unit, 0, 0);
+        Row8Lo = lane.Weight(unit, 8, 0);
+        Row0Hi = lane.Weight(unit, 0, 1);
+        Row8Hi = lane.Weight(unit, 8, 1);
+        ScaleLo0 = lane.ScaleLo(unit, 0);
+        ScaleLo8 = lane.ScaleLo(unit, 8);
+        ScaleHi0 = lane.ScaleHi(unit, 0);
+        ScaleHi8 = lane.ScaleHi(unit, 8);
+        Min0 = lane.Min(unit, 0);
+        Min8 = lane.Min(unit, 8);
     }
 }
