@@ -13,8 +13,8 @@ Get-LlamaDevice | Select-Object -Skip 1 | Format-List Index, Kind, Name, Vendor,
 foreach ($d in Get-LlamaDevice -Benchmark) {
     if ($d.Kind -eq 'CPU') { '{0} {1}: {2:N1} GB/s memory; kernels {3}' -f $d.Kind, $d.Name, $d.Benchmark.BandwidthGBps, (($d.Benchmark.KernelGflops.GetEnumerator() | ForEach-Object { '{0} {1:N0}' -f $_.Key, $_.Value }) -join ', ') }
     elseif ($d.DecodeGBps) {
-        '{0} {1}: decode GB/s {2}' -f $d.Kind, $d.Name, (($d.DecodeGBps.GetEnumerator() | ForEach-Object { '{0} {1:N0}' -f $_.Key, $_.Value }) -join ', ')
-        '{0} {1}: prefill GFLOP/s {2}' -f $d.Kind, $d.Name, (($d.PrefillGflops.GetEnumerator() | ForEach-Object { '{0} {1:N0}' -f $_.Key, $_.Value }) -join ', ')
+        '{0} {1}: decode GB/s {2}' -f $d.Kind, $d.Name, (($d.DecodeGBps.GetEnumerator() | ForEach-Object { '{0} {1:G3}' -f $_.Key, $_.Value }) -join ', ')
+        '{0} {1}: prefill GFLOP/s {2}' -f $d.Kind, $d.Name, (($d.PrefillGflops.GetEnumerator() | ForEach-Object { '{0} {1:G3}' -f $_.Key, $_.Value }) -join ', ')
     }
 }
 
