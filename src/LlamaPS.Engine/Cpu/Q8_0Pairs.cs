@@ -63,8 +63,8 @@ public static unsafe class Q8_0Pairs
 
     /// <summary>Value i of block b, for scalar references.</summary>
     public static sbyte Value(byte* row, int b, int i) =>
-        ((sbyte*)(row + b / GroupBlocks * GroupBytes + (i < 16 ? LowOffset : HighOffset)))[16 * (b % GroupBlocks) + (i & 15)];
+        ((sbyte*)(Pair(row, b >> 1) + (i < 16 ? LowOffset : HighOffset)))[16 * (b & 1) + (i & 15)];
 
     /// <summary>Scale of block b.</summary>
-    public static float Scale(byte* row, int b) => ((float*)(row + b / GroupBlocks * GroupBytes + ScaleOffset))[4 * (b % GroupBlocks)];
+    public static float Scale(byte* row, int b) => ((float*)(Pair(row, b >> 1) + ScaleOffset))[4 * (b & 1)];
 }
