@@ -38,6 +38,7 @@ public sealed unsafe class CpuBackend : IInferenceBackend
                 QNorm = Vector(l.QNorm), KNorm = Vector(l.KNorm),
                 PostAttnNorm = Vector(l.PostAttnNorm), PostFfnNorm = Vector(l.PostFfnNorm),
             }).ToArray();
+            HugePageBytes = MapWithHugePages(layers == model.Config.BlockCount ? [.. Layers.SelectMany(l => l.Matrices), Output] : [.. Layers.SelectMany(l => l.Matrices)]);
         }
         catch
         {
@@ -53,7 +54,10 @@ public sealed unsafe class CpuBackend : IInferenceBackend
     internal float* OutputNorm { get; }          // [dim]
     internal IReadOnlyList<CpuLayer> Layers { get; } // the first blocks, or all
 
-    public string Description => $"CPU ({Pool.ThreadCount} threads, {CpuFeatures.Describe()})";
+    /// <summary>Bytes of the streamed weights that 2 MiB pages map (0 where the system gives none).</summary>
+    internal long HugePageBytes { get; }
+
+    public string Description => $"CPU ({Pool.ThreadCount} threads, {CpuFeatures.Describe()}{(HugePageBytes > 0 ? $", {HugePageBytes >> 20} MiB of weights in 2 MiB pages" : "")})";
 
     public IInferenceContext CreateContext(int contextLength) => new CpuContext(this, contextLength);
 
@@ -65,6 +69,14 @@ public sealed unsafe class CpuBackend : IInferenceBackend
                 $"tensor '{t.Name}' has type {t.Type}, which is not supported (supported: {string.Join(", ", Kernels.WeightKernel.SupportedTypes)}).");
         byte* data = Model.File.GetDataPointer(t) + m.FirstRow * GgmlTypeTraits.RowBytes(t.Type, m.Cols);
         return new WeightMatrix(m.ToString(), t.Type, data, m.Rows, m.Cols);
+    }
+
+    // The span of the file that the matrices read every token lie in (see GgufFile.MapWithHugePages).
+    private long MapWithHugePages(IReadOnlyList<WeightMatrix> streamed)
+    {
+        if (streamed.Count == 0) return 0;
+        nint first = streamed.Min(w => (nint)w.Data), end = streamed.Max(w => (nint)w.Data + (nint)(w.Rows * w.RowBytes));
+        return Model.File.MapWithHugePages((byte*)first, end - first);
     }
 
     /// <summary>The RoPE frequency divisors [ropeDims / 2] for a context of <paramref name="contextLength"/> positions, or null.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using LlamaPS.Engine.Memory;
 
 namespace LlamaPS.Engine.Devices;
 
@@ -27,9 +28,12 @@ public static class MemoryBandwidthBenchmark
 
         long blocks = bufferBytes / BlockBytes;
         long usedBytes = blocks * BlockBytes;
-        byte* buffer = (byte*)NativeMemory.AlignedAlloc((nuint)usedBytes, 4096);
+        byte* buffer = (byte*)NativeMemory.AlignedAlloc((nuint)usedBytes, (nuint)HugePages.Alignment);
         try
         {
+            // In 2 MiB pages where the system gives them, as the model loader maps the weights: with 4 KiB pages the
+            // stream stalls at every page, and this would measure less than a token's weights are read at.
+            HugePages.Advise(buffer, usedBytes);
             // Untouched pages all map to the kernel's shared zero page, which would measure the cache instead of DRAM.
             var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
             Parallel.For(0L, blocks, options, b => new Span<byte>(buffer + b * BlockBytes, (int)BlockBytes).Fill((byte)(b | 1)));

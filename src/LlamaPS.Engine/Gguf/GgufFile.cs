@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using LlamaPS.Engine.Memory;
 
 namespace LlamaPS.Engine.Gguf;
 
@@ -74,6 +75,19 @@ public sealed unsafe class GgufFile : IDisposable
     {
         ObjectDisposedException.ThrowIf(_base == null, this);
         return _base + tensor.FileOffset;
+    }
+
+    /// <summary>
+    /// Asks for 2 MiB pages over the mapped bytes [start, start + length), the weights a CPU reads every token, and
+    /// faults them in (see <see cref="HugePages"/>). Returns how many of those bytes 2 MiB pages now map: 0 where
+    /// the system gives none.
+    /// </summary>
+    public long MapWithHugePages(byte* start, long length)
+    {
+        ObjectDisposedException.ThrowIf(_base == null, this);
+        long offset = start - _base;
+        if (offset < 0 || length < 0 || offset > Length - length) throw new ArgumentOutOfRangeException(nameof(start), "The range is not inside the mapped file.");
+        return HugePages.MapFile(_base, Path, offset, length);
     }
 
     /// <summary>The tensor's bytes; only for tensors under 2 GiB (use <see cref="GetDataPointer"/> for the rest).</summary>
