@@ -260,7 +260,6 @@ public abstract unsafe class KernelTests
         var random = new Random(3);
         using var cache = new KvCache(1, capacity, kvDim);
         using var pool = new WorkerPool(2);
-        using var scratch = new NativeBuffer<float>(Attention.ScratchFloats(capacity, kvDim));
         var acc = Accelerator;
         var ops = Operators(acc);
         using var keys = acc.Allocate1D<ushort>(capacity * kvDim);
@@ -272,7 +271,7 @@ public abstract unsafe class KernelTests
             fixed (float* qp = q, kp = k, vp = v, ep = expected)
             {
                 cache.Store(0, start, tokens, kp, vp);
-                Attention.Compute(qp, cache, 0, ep, start, tokens, new AttentionParameters(heads, kvHeads, headDim, 1f / MathF.Sqrt(headDim), 0, 0), pool, scratch);
+                Attention.Compute(qp, cache, 0, ep, start, tokens, new AttentionParameters(heads, kvHeads, headDim, 1f / MathF.Sqrt(headDim), 0, 0), pool);
             }
             using var qs = acc.Allocate1D(q);
             using var ks = acc.Allocate1D(k);

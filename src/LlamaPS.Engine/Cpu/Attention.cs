@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -12,39 +11,32 @@ namespace LlamaPS.Engine.Cpu;
 /// It follows llama.cpp's CPU flash-attention numerics on purpose: K and V as f16, q rounded to f16, and the
 /// weighted sum of V kept at f16 precision (rescaled when a new maximum appears). Doing the same roundings cuts our
 /// logit distance to llama.cpp three- to five-fold, which keeps greedy decoding on the same tokens.
-/// The layer's cached K and V that any token of the call sees are widened to f32 once per call
-/// (<paramref name="scratch"/>, [positions, kvDim] each) so the inner loop is plain f32 vector arithmetic.
+/// Work goes out by kv head and block of tokens: each task widens a chunk of its kv head's cached K and V rows to
+/// f32 in a small buffer that stays in L1, then runs every query head of the group and token of the block over it.
+/// So the f16 cache is read once per kv head and block, in parallel, and never copied out whole: a generation step
+/// used to spend as long widening the layer's cache into a scratch buffer as on the heads themselves.
 /// </summary>
 public static unsafe class Attention
 {
-    /// <summary>Floats of scratch a call needs: K and V of <paramref name="positions"/> positions as f32.</summary>
-    public static long ScratchFloats(int positions, int kvDim) => 2L * positions * kvDim;
+    // Floats of the per-task buffers: the widened K (or V) chunk, and the q and acc of a block's (token, head) pairs.
+    private const int ChunkFloats = 4096, BlockFloats = 4096;
 
     public static void Compute(float* q, KvCache cache, int layer, float* output, int start, int tokens,
-                               AttentionParameters p, WorkerPool pool, NativeBuffer<float> scratch)
+                               AttentionParameters p, WorkerPool pool)
     {
-        int kvDim = cache.KvDim, positions = start + tokens, heads = p.Heads, headDim = p.HeadDim, group = p.Heads / p.KvHeads;
-        if (scratch.Length < ScratchFloats(positions, kvDim)) throw new ArgumentException("Attention scratch is too small.", nameof(scratch));
-        float* k32 = scratch.Pointer, v32 = k32 + (long)positions * kvDim;
-        // Positions before the first token's window are seen by no token of this call.
-        long seen = (long)FirstVisible(start + 1, p.Window) * kvDim, count = (long)positions * kvDim - seen;
-        Widen(cache.Keys(layer) + seen, k32 + seen, count, pool);
-        Widen(cache.Values(layer) + seen, v32 + seen, count, pool);
-        bool finiteValues = AllFinite(cache.Values(layer) + seen, count);
-
-        int work = tokens * heads;
-        // Later tokens see more positions; many small tasks keep both cores busy to the end.
+        int group = p.Heads / p.KvHeads, tokenBlock = Math.Max(1, BlockFloats / (group * p.HeadDim));
+        int blocks = (tokens + tokenBlock - 1) / tokenBlock, work = blocks * p.KvHeads;
+        // Later tokens see more positions; many small tasks, the latest blocks first, keep both cores busy to the end.
         int tasks = pool.TaskCountFor(work, 16);
-        nint qp = (nint)q, op = (nint)output, kp = (nint)k32, vp = (nint)v32;
+        nint qp = (nint)q, op = (nint)output, kp = (nint)cache.Keys(layer), vp = (nint)cache.Values(layer);
+        int kvDim = cache.KvDim;
         pool.Run(tasks, task =>
         {
             var (first, last) = MatMul.Range(work, tasks, task);
             for (int item = first; item < last; item++)
             {
-                int t = item / heads, h = item % heads;
-                long at = ((long)t * heads + h) * headDim;
-                int length = start + t + 1;
-                Head((float*)qp + at, (float*)kp, (float*)vp, (float*)op + at, FirstVisible(length, p.Window), length, kvDim, h / group * headDim, p, finiteValues);
+                int t0 = (blocks - 1 - item / p.KvHeads) * tokenBlock;
+                Group((float*)qp, (ushort*)kp, (ushort*)vp, (float*)op, start, t0, Math.Min(tokens, t0 + tokenBlock), item % p.KvHeads, kvDim, p);
             }
         });
     }
@@ -52,88 +44,85 @@ public static unsafe class Attention
     // The first of `length` positions a sliding window of `window` (0: none) still covers.
     private static int FirstVisible(int length, int window) => window > 0 ? Math.Max(0, length - window) : 0;
 
-    // Whether no f16 value is an infinity or NaN (exponent bits all ones).
-    private static bool AllFinite(ushort* src, long n)
-    {
-        var halves = new ReadOnlySpan<ushort>(src, checked((int)n));
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<ushort> exponent = Vector256.Create((ushort)0x7C00), any = Vector256<ushort>.Zero;
-            for (; i + 16 <= halves.Length; i += 16)
-                any |= Vector256.Equals(Vector256.Create(halves.Slice(i, 16)) & exponent, exponent);
-            if (any != Vector256<ushort>.Zero) return false;
-        }
-        for (; i < halves.Length; i++)
-            if ((halves[i] & 0x7C00) == 0x7C00) return false;
-        return true;
-    }
-
-    private static void Widen(ushort* src, float* dst, long n, WorkerPool pool)
-    {
-        const int chunk = 1 << 16;
-        int tasks = (int)((n + chunk - 1) / chunk);
-        nint s = (nint)src, d = (nint)dst;
-        pool.Run(tasks, i =>
-        {
-            long from = (long)i * chunk;
-            int len = (int)Math.Min(chunk, n - from);
-            TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)s + from, len), new Span<float>((float*)d + from, len));
-        });
-    }
-
-    // Positions a head takes at a time: their scores, softmax weights and rescale factors live on the stack.
-    private const int Chunk = 128;
-
     /// <summary>
-    /// One (token, head): per chunk of positions, first every score (independent dot products), then the online
-    /// softmax's weights in order (a scalar pass: the running maximum, the weight of each value row and the factor
-    /// the sum is rescaled by where a new maximum appears), then the weighted sum of the value rows with the
-    /// accumulator in registers. Each value goes through the same f16 roundings as in a one-position-at-a-time
-    /// loop; the positions are just no longer interleaved with each other's dependency chains.
+    /// Tokens t0..t1-1 (of a call starting at position <paramref name="start"/>) with every query head of kv head
+    /// <paramref name="kvHead"/>. Per chunk of positions: widen its K and V rows, then give each (token, head) the
+    /// positions of the chunk it sees, in order; each pair keeps its own running maximum, sum and f16 accumulator.
+    /// Which chunk a position falls in changes nothing in its arithmetic, so a token's result does not depend on
+    /// the tokens it is computed with.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Head(float* q, float* k, float* v, float* output, int first, int length, int kvDim, int offset, AttentionParameters p, bool finiteValues)
+    private static void Group(float* q, ushort* keys, ushort* values, float* output, int start, int t0, int t1, int kvHead, int kvDim, AttentionParameters p)
     {
-        int headDim = p.HeadDim;
+        int headDim = p.HeadDim, group = p.Heads / p.KvHeads, pairs = (t1 - t0) * group;
+        int chunk = Math.Max(8, ChunkFloats / headDim / 8 * 8);
         // With a soft-cap, s = cap * tanh(q·k * scale / cap), the division folded into the scale as ggml does.
         float cap = p.SoftCap, scale = cap > 0 ? p.Scale / cap : p.Scale;
-        float* qh = stackalloc float[headDim];
-        float* acc = stackalloc float[headDim];
-        float* weights = stackalloc float[Chunk];
-        float* rescales = stackalloc float[Chunk];
-        for (int i = 0; i < headDim; i++)
+        float* k = stackalloc float[chunk * headDim];
+        float* v = stackalloc float[chunk * headDim];
+        float* qh = stackalloc float[pairs * headDim];
+        float* acc = stackalloc float[pairs * headDim];
+        float* max = stackalloc float[pairs];
+        float* sum = stackalloc float[pairs];
+        float* weights = stackalloc float[chunk];
+        float* rescales = stackalloc float[chunk];
+        for (int i = 0; i < pairs; i++)
         {
-            qh[i] = (float)(Half)q[i];
-            acc[i] = 0;
-        }
-        float max = float.NegativeInfinity, sum = 0;
-        for (int j0 = first; j0 < length; j0 += Chunk)
-        {
-            int count = Math.Min(Chunk, length - j0);
-            Scores(qh, k + (long)j0 * kvDim + offset, kvDim, headDim, count, scale, weights);
-            if (cap > 0)
-                for (int j = 0; j < count; j++) weights[j] = cap * MathF.Tanh(weights[j]);
-            for (int j = 0; j < count; j++)
+            int t = t0 + i / group, h = kvHead * group + i % group;
+            float* src = q + ((long)t * p.Heads + h) * headDim;
+            for (int d = 0; d < headDim; d++)
             {
-                float s = weights[j], ms = 1, vs = 1;
-                if (s > max)
-                {
-                    ms = Exp(max - s);
-                    max = s;
-                }
-                else
-                {
-                    vs = Exp(s - max);
-                }
-                weights[j] = vs;
-                rescales[j] = ms;
-                sum = sum * ms + vs;
+                qh[i * headDim + d] = (float)(Half)src[d];
+                acc[i * headDim + d] = 0;
             }
-            Accumulate(acc, v + (long)j0 * kvDim + offset, kvDim, weights, rescales, count, headDim, finiteValues);
+            max[i] = float.NegativeInfinity;
+            sum[i] = 0;
         }
-        float inv = 1f / sum;
-        for (int i = 0; i < headDim; i++) output[i] = acc[i] * inv;
+        int offset = kvHead * headDim, end = start + t1;
+        for (int j0 = FirstVisible(start + t0 + 1, p.Window); j0 < end; j0 += chunk)
+        {
+            int count = Math.Min(chunk, end - j0);
+            for (int j = 0; j < count; j++) HalfToSingle.Convert(keys + (long)(j0 + j) * kvDim + offset, k + j * headDim, headDim);
+            bool finiteValues = true;
+            for (int j = 0; j < count; j++) finiteValues &= HalfToSingle.Convert(values + (long)(j0 + j) * kvDim + offset, v + j * headDim, headDim);
+            for (int i = 0; i < pairs; i++)
+            {
+                int length = start + t0 + i / group + 1, from = Math.Max(j0, FirstVisible(length, p.Window)), to = Math.Min(j0 + count, length);
+                if (from >= to) continue;
+                float* kj = k + (from - j0) * headDim, vj = v + (from - j0) * headDim;
+                int n = to - from;
+                Scores(qh + i * headDim, kj, headDim, n, scale, weights);
+                if (cap > 0)
+                    for (int j = 0; j < n; j++) weights[j] = cap * MathF.Tanh(weights[j]);
+                float m = max[i], s = sum[i];
+                for (int j = 0; j < n; j++)
+                {
+                    float w = weights[j], ms = 1, vs = 1;
+                    if (w > m)
+                    {
+                        ms = Exp(m - w);
+                        m = w;
+                    }
+                    else
+                    {
+                        vs = Exp(w - m);
+                    }
+                    weights[j] = vs;
+                    rescales[j] = ms;
+                    s = s * ms + vs;
+                }
+                max[i] = m;
+                sum[i] = s;
+                Accumulate(acc + i * headDim, vj, headDim, weights, rescales, n, headDim, finiteValues);
+            }
+        }
+        for (int i = 0; i < pairs; i++)
+        {
+            int t = t0 + i / group, h = kvHead * group + i % group;
+            float inv = 1f / sum[i];
+            float* dst = output + ((long)t * p.Heads + h) * headDim;
+            for (int d = 0; d < headDim; d++) dst[d] = acc[i * headDim + d] * inv;
+        }
     }
 
     // e^x, without calling the library where it must return 0: e^-110 is far below half the smallest f32 subnormal.
@@ -150,7 +139,7 @@ public static unsafe class Attention
     /// checked after each row that changed acc, no lane is -0. Peaked scores leave most weights 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(float* acc, float* v, int kvDim, float* weights, float* rescales, int count, int headDim, bool finiteValues)
+    private static void Accumulate(float* acc, float* v, int stride, float* weights, float* rescales, int count, int headDim, bool finiteValues)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -180,7 +169,7 @@ public static unsafe class Attention
                         a0 = RoundToHalf(a0 * ms); a1 = RoundToHalf(a1 * ms); a2 = RoundToHalf(a2 * ms); a3 = RoundToHalf(a3 * ms);
                         a4 = RoundToHalf(a4 * ms); a5 = RoundToHalf(a5 * ms); a6 = RoundToHalf(a6 * ms); a7 = RoundToHalf(a7 * ms);
                     }
-                    float* vj = v + (long)j * kvDim + i;
+                    float* vj = v + (long)j * stride + i;
                     a0 = RoundToHalf(MultiplyAdd(Vector256.Load(vj), vs, a0));
                     a1 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 8), vs, a1));
                     a2 = RoundToHalf(MultiplyAdd(Vector256.Load(vj + 16), vs, a2));
@@ -199,7 +188,7 @@ public static unsafe class Attention
                 for (int j = 0; j < count; j++)
                 {
                     if (rescales[j] != 1) a = RoundToHalf(a * rescales[j]);
-                    a = RoundToHalf(MultiplyAdd(Vector256.Load(v + (long)j * kvDim + i), weights[j], a));
+                    a = RoundToHalf(MultiplyAdd(Vector256.Load(v + (long)j * stride + i), weights[j], a));
                 }
                 a.Store(acc + i);
             }
@@ -210,7 +199,7 @@ public static unsafe class Attention
             for (int j = 0; j < count; j++)
             {
                 if (rescales[j] != 1) a = RoundToHalf(a * rescales[j]);
-                a = RoundToHalf(Fma.IsSupported ? MathF.FusedMultiplyAdd(v[(long)j * kvDim + i], weights[j], a) : a + v[(long)j * kvDim + i] * weights[j]);
+                a = RoundToHalf(Fma.IsSupported ? MathF.FusedMultiplyAdd(v[(long)j * stride + i], weights[j], a) : a + v[(long)j * stride + i] * weights[j]);
             }
             acc[i] = a;
         }
@@ -228,61 +217,64 @@ public static unsafe class Attention
     }
 
     /// <summary>
-    /// scores[j] = q · k_j * scale for <paramref name="count"/> key rows <paramref name="kvDim"/> floats apart: 8 rows
-    /// at a time, their 8 sums folded into one vector by horizontal adds, so each q load serves 8 rows.
+    /// scores[j] = q · k_j * scale for <paramref name="count"/> key rows of <paramref name="headDim"/> floats one after
+    /// another: 8 rows at a time, their 8 sums folded into one vector by horizontal adds, so each q load serves 8 rows.
+    /// The rows left over take the same multiply-adds and the same order of additions (<see cref="Score"/>), so a
+    /// row's score does not depend on where in the chunk it lies.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scores(float* q, float* k, int kvDim, int headDim, int count, float scale, float* scores)
+    private static void Scores(float* q, float* k, int headDim, int count, float scale, float* scores)
     {
         int j = 0;
         if (Fma.IsSupported && headDim % 8 == 0)
         {
             for (; j + 8 <= count; j += 8)
             {
-                float* k0 = k + (long)j * kvDim;
+                float* k0 = k + j * headDim;
                 Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
                 for (int i = 0; i < headDim; i += 8)
                 {
                     Vector256<float> qi = Vector256.Load(q + i);
                     float* ki = k0 + i;
                     s0 = Fma.MultiplyAdd(qi, Vector256.Load(ki), s0);
-                    s1 = Fma.MultiplyAdd(qi, Vector256.Load(ki + kvDim), s1);
-                    s2 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 2 * kvDim), s2);
-                    s3 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 3 * kvDim), s3);
-                    s4 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 4 * kvDim), s4);
-                    s5 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 5 * kvDim), s5);
-                    s6 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 6 * kvDim), s6);
-                    s7 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 7 * kvDim), s7);
+                    s1 = Fma.MultiplyAdd(qi, Vector256.Load(ki + headDim), s1);
+                    s2 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 2 * headDim), s2);
+                    s3 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 3 * headDim), s3);
+                    s4 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 4 * headDim), s4);
+                    s5 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 5 * headDim), s5);
+                    s6 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 6 * headDim), s6);
+                    s7 = Fma.MultiplyAdd(qi, Vector256.Load(ki + 7 * headDim), s7);
                 }
-                // Lanes of [rows 0-3 | rows 0-3] then [rows 4-7 | rows 4-7], each half holding partial sums.
+                // Lanes of [rows 0-3 | rows 0-3] then [rows 4-7 | rows 4-7], each half holding partial sums: row r's
+                // score is ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)) of its lanes l.
                 Vector256<float> r03 = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
                 Vector256<float> r47 = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
                 Vector256<float> sums = Avx.Permute2x128(r03, r47, 0x20) + Avx.Permute2x128(r03, r47, 0x31);
                 (sums * scale).Store(scores + j);
             }
         }
-        for (; j < count; j++) scores[j] = Dot(q, k + (long)j * kvDim, headDim) * scale;
+        for (; j < count; j++) scores[j] = Score(q, k + j * headDim, headDim) * scale;
+    }
+
+    /// <summary>q · k as one row of <see cref="Scores"/>'s 8-row step computes it, or plainly where that has no path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Score(float* q, float* k, int headDim)
+    {
+        if (Fma.IsSupported && headDim % 8 == 0)
+        {
+            Vector256<float> s = default;
+            for (int i = 0; i < headDim; i += 8) s = Fma.MultiplyAdd(Vector256.Load(q + i), Vector256.Load(k + i), s);
+            return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        }
+        float sum = 0;
+        for (int i = 0; i < headDim; i++) sum += q[i] * k[i];
+        return sum;
     }
 
     // acc + v * s, fused where the CPU can (as ggml's f16 multiply-add), so one rounding fewer.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> MultiplyAdd(Vector256<float> v, float s, Vector256<float> acc) =>
         Fma.IsSupported ? Fma.MultiplyAdd(v, Vector256.Create(s), acc) : acc + v * s;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* a, float* b, int n)
-    {
-        int i = 0;
-        float sum = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            Vector256<float> acc = Vector256<float>.Zero;
-            for (; i + 8 <= n; i += 8) acc += Vector256.Load(a + i) * Vector256.Load(b + i);
-            sum = Vector256.Sum(acc);
-        }
-        for (; i < n; i++) sum += a[i] * b[i];
-        return sum;
-    }
 
     /// <summary>
     /// x rounded to f16's 11 significant bits, half to even, kept in f32: add just under half of the 13 dropped

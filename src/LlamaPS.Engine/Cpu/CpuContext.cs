@@ -19,7 +19,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     private readonly CpuBackend _b;
     private readonly ModelConfig _c;
     private readonly KvCache _cache;
-    private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits, _attnScratch;
+    private readonly NativeBuffer<float> _x, _xb, _q, _k, _v, _att, _gate, _up, _logits;
     private readonly NativeBuffer<byte> _scratch;
     private readonly nint[] _qkvOut, _gateUpOut; // where the shared-input products of a block write: q, k, v; gate, up
     private readonly float* _ropeFactors; // [ropeDims / 2] or null
@@ -39,7 +39,6 @@ internal sealed unsafe class CpuContext : IInferenceContext
         _gate = new(MaxBatch * (long)_c.FeedForwardLength);
         _up = new(MaxBatch * (long)_c.FeedForwardLength);
         _logits = new(_c.VocabSize);
-        _attnScratch = new(Attention.ScratchFloats(contextLength, _c.KvDim));
         long scratch = MatMul.ScratchBytes(backend.Output, 1);
         foreach (var l in backend.Layers)
             foreach (var m in l.Matrices)
@@ -55,7 +54,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     internal ModelConfig Config => _c;
 
     public long MemoryBytes => _cache.ByteSize + _scratch.ByteLength + 4 * (_x.Length + _xb.Length + _q.Length + _att.Length
-        + _k.Length + _v.Length + _gate.Length + _up.Length + _logits.Length + _attnScratch.Length);
+        + _k.Length + _v.Length + _gate.Length + _up.Length + _logits.Length);
 
     public void Evaluate(ReadOnlySpan<int> tokens, int startPosition, Span<float> logits)
     {
@@ -153,7 +152,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
             Rope.Apply(k, n, kvHeads, headDim, pos, A.Rope, _ropeFactors);
             _cache.Store(l, pos, n, k, v);
             var attention = new AttentionParameters(heads, kvHeads, headDim, _c.AttentionScale, _c.AttentionSoftCap, A.SlidingWindow);
-            Attention.Compute(q, _cache, l, att, pos, n, attention, pool, _attnScratch);
+            Attention.Compute(q, _cache, l, att, pos, n, attention, pool);
             MatMul.Compute(L.Wo, att, xb, n, pool, _scratch);
             if (_c.NormPlacement == NormPlacement.PreAndPost) RmsNorm.Compute(xb, L.PostAttnNorm, xb, n, dim, eps);
             Add(x, xb, (long)n * dim);
@@ -188,7 +187,7 @@ internal sealed unsafe class CpuContext : IInferenceContext
     public void Dispose()
     {
         _cache.Dispose();
-        foreach (var b in new[] { _x, _xb, _q, _k, _v, _att, _gate, _up, _logits, _attnScratch }) b.Dispose();
+        foreach (var b in new[] { _x, _xb, _q, _k, _v, _att, _gate, _up, _logits }) b.Dispose();
         _scratch.Dispose();
     }
 }

@@ -22,9 +22,6 @@ public static unsafe class Q8_0Pairs
     public const int GroupBlocks = 8, GroupBytes = 544;
     public const int LowOffset = 0, HighOffset = 128, ScaleOffset = 256, BiasOffset = 384, ScaledScaleOffset = 512;
 
-    /// <summary>2^112: an f16's bits moved into a float's read as the f16's value times 2^-112.</summary>
-    public const float HalfBitsScale = 5.192296858534828e33f;
-
     public static int RowBytes(int n) => (n / BlockQ8_0.Elements + GroupBlocks - 1) / GroupBlocks * GroupBytes;
 
     /// <summary>Where pair p (blocks 2p, 2p+1) of a row starts; its fields are at the offsets above from there.</summary>
@@ -55,7 +52,7 @@ public static unsafe class Q8_0Pairs
                     int sum = 0;
                     for (int i = 0; i < BlockQ8_0.Elements; i++) sum += q[i];
                     ((int*)(group + BiasOffset))[4 * k] = 8 * sum;
-                    ((float*)(group + ScaledScaleOffset))[k] = scale * HalfBitsScale;
+                    ((float*)(group + ScaledScaleOffset))[k] = scale * HalfToSingle.BitsScale;
                 }
             }
         }

@@ -15,7 +15,7 @@ public unsafe class HalfScaleConversionTests
     [Fact]
     public void ActivationsCarryTheirScalesTimes2To112()
     {
-        Assert.Equal(Q8_0Pairs.HalfBitsScale, MathF.ScaleB(1, 112));
+        Assert.Equal(HalfToSingle.BitsScale, MathF.ScaleB(1, 112));
         var x = WeightKernelTests.Activations(320, 3);
         var row = new byte[Q8_0Pairs.RowBytes(x.Length)];
         Q8_0Pairs.Convert(x, row);

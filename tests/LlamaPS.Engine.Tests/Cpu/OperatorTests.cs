@@ -135,11 +135,10 @@ public unsafe class OperatorTests
         var q = WeightKernelTests.Activations(tokens * heads * headDim, 8);
         var o = new float[tokens * heads * headDim];
         using var pool = new WorkerPool(2);
-        using var scratch = new NativeBuffer<float>(Attention.ScratchFloats(start + tokens, kvDim));
         fixed (float* kp = k, vp = v, qp = q, op = o)
         {
             cache.Store(0, 0, start + tokens, kp, vp);
-            Attention.Compute(qp, cache, 0, op, start, tokens, new AttentionParameters(heads, kvHeads, headDim, scale, softCap, window), pool, scratch);
+            Attention.Compute(qp, cache, 0, op, start, tokens, new AttentionParameters(heads, kvHeads, headDim, scale, softCap, window), pool);
         }
         for (int t = 0; t < tokens; t++)
             for (int h = 0; h < heads; h++)
@@ -184,6 +183,33 @@ public unsafe class OperatorTests
                     Assert.Equal(f16[d] / runningSum, o[(t * heads + h) * headDim + d], 1e-3);
                 }
             }
+    }
+
+    [Theory]
+    [InlineData(0f, 0, 64)]
+    [InlineData(0.5f, 100, 72)]
+    [InlineData(0f, 101, 40)]
+    public void AttentionOfABatchEqualsItsTokensOneByOne(float softCap, int window, int headDim)
+    {
+        // 40 tokens after 150 cached positions: blocks of tokens, and chunks of positions that start elsewhere for
+        // a batch than for a single token under a window, so a token's positions split into other runs of 8 rows;
+        // tails of the 8-row scores and of the 64-lane accumulator.
+        const int heads = 6, kvHeads = 2, start = 150, tokens = 40;
+        int kvDim = kvHeads * headDim, qDim = heads * headDim;
+        using var cache = new KvCache(1, start + tokens, kvDim);
+        var k = WeightKernelTests.Activations((start + tokens) * kvDim, 9);
+        var v = WeightKernelTests.Activations((start + tokens) * kvDim, 10);
+        var q = WeightKernelTests.Activations(tokens * qDim, 11);
+        float[] batch = new float[tokens * qDim], single = new float[tokens * qDim];
+        var p = new AttentionParameters(heads, kvHeads, headDim, 0.3f, softCap, window);
+        using var pool = new WorkerPool(2);
+        fixed (float* kp = k, vp = v, qp = q, bp = batch, sp = single)
+        {
+            cache.Store(0, 0, start + tokens, kp, vp);
+            Attention.Compute(qp, cache, 0, bp, start, tokens, p, pool);
+            for (int t = 0; t < tokens; t++) Attention.Compute(qp + t * qDim, cache, 0, sp + t * qDim, start + t, 1, p, pool);
+        }
+        Assert.Equal(single, batch);
     }
 
     [Fact]
