@@ -49,14 +49,16 @@ public unsafe class WeightKernelTests
         }
     }
 
-    /// <summary>The golden tolerances of the K-quants rely on ggml's f32 order, which Q6_K's AVX2 path keeps; its AVX-512 path keeps it too.</summary>
+    /// <summary>The golden tolerances of the K-quants rely on ggml's f32 order, which their AVX2 paths keep; their AVX-512 paths keep it too.</summary>
     [Theory]
-    [InlineData(256)]
-    [InlineData(2816)]
-    public void Avx512Q6_KDotEqualsAvx2BitForBit(int n)
+    [InlineData(GgmlType.Q4_K, 256)]
+    [InlineData(GgmlType.Q4_K, 2816)]
+    [InlineData(GgmlType.Q6_K, 256)]
+    [InlineData(GgmlType.Q6_K, 2816)]
+    public void Avx512KQuantDotEqualsAvx2BitForBit(GgmlType type, int n)
     {
         if (!SimdPaths.IsSupported(SimdPath.Avx512)) Assert.Skip("This CPU has no Avx512.");
-        var (weights, acts, kernel) = Random(GgmlType.Q6_K, n, seed: 3 * n);
+        var (weights, acts, kernel) = Random(type, n, seed: 3 * n);
         fixed (byte* w = weights, a = acts)
             Assert.Equal(BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx2)), BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx512)));
     }

@@ -10,7 +10,8 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// Q4_K weights with Q8_K activations, ggml's integer expression: per super-block
 /// d_w * d_a * sum_s scale_s * sum(q_w * q_a) - dmin_w * d_a * sum_s min_s * (sum of sub-block s's activations),
 /// the activation sums coming from Q8_K's bsums. Weights are unsigned nibbles, so AVX2's unsigned-by-signed
-/// vpmaddubsw takes them directly. The GEMM tile takes 2 rows by 8 tokens.
+/// vpmaddubsw takes them directly. The GEMM tile takes 2 rows by 8 tokens; the one-token product on AVX-512 is
+/// <see cref="Q4_KAvx512"/> (the AVX2 result to the bit, in about half the instructions).
 /// </summary>
 internal sealed unsafe class Q4_KKernel : WeightKernel
 {
@@ -18,14 +19,15 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
 
     public override GgmlType Type => GgmlType.Q4_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.Avx512];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ4_K.DequantizeRow(new ReadOnlySpan<BlockQ4_K>(row, dst.Length / BlockQ4_K.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        SimdPath.Avx512 => Q4_KAvx512.Dot(row, activations, n),
+        SimdPath.Avx2 => DotAvx2(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
