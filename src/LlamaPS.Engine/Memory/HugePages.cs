@@ -12,8 +12,8 @@ namespace LlamaPS.Engine.Memory;
 /// with 2 MiB pages only where the page cache holds it in 2 MiB folios, which it builds when it reads the file into
 /// a mapping advised MADV_HUGEPAGE on a file system with large folios (ext4 from 6.16, XFS). So the range is advised
 /// and faulted in; where the file was already cached in small folios (it was just written or copied, say), those
-/// are dropped and read again, once a first 2 MiB shows that the re-read gives large pages here. Pages another
-/// process maps stay as they are. Elsewhere (other systems, THP off, an unaligned mapping) nothing changes.
+/// are dropped and read again (unless nine tenths are in 2 MiB pages already), once a first 2 MiB shows that the
+/// re-read gives large pages here. Pages another process maps stay as they are. Elsewhere (other systems, THP off, an unaligned mapping) nothing changes.
 /// </summary>
 internal static unsafe partial class HugePages
 {
@@ -46,11 +46,16 @@ internal static unsafe partial class HugePages
         // madvise splits the mapping there, so the advised range is a mapping of its own in /proc/self/smaps.
         if (madvise(start, bytes, MadvHugePage) != 0 || madvise(start, bytes, MadvPopulateRead) != 0) return 0;
         long huge = HugeBytes(start);
-        if (huge >= to - from) return huge;
+        // Mostly in 2 MiB pages already: not worth reading the file again for the rest.
+        if (huge >= (to - from) / 10 * 9) return huge;
 
+        // Whether a re-read gives 2 MiB pages here, on the first 2 MiB: its pages first leave the mapping, so that
+        // the count after the re-read says what the re-read gave, whatever the chunk was before.
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         int fd = (int)file.DangerousGetHandle();
-        if (!Reread(start, PageSize, fd, from) || HugeBytes(start) <= huge) return HugeBytes(start);
+        if (madvise(start, (nuint)PageSize, MadvDontNeed) != 0) return HugeBytes(start);
+        long without = HugeBytes(start);
+        if (!Reread(start, PageSize, fd, from) || HugeBytes(start) - without < PageSize) return HugeBytes(start);
         Reread(start + PageSize, (long)bytes - PageSize, fd, from + PageSize);
         return HugeBytes(start);
     }
