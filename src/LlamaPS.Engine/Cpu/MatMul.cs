@@ -84,12 +84,16 @@ public static unsafe class MatMul
                     for (int i = 0; i < tileRows; i++)
                         y[(long)t * rows + r + i] = kernel.Dot(w.Row(r + i), a0 + (long)t * actBytes, cols, path);
             }
-            for (; r < end; r++)
-            {
-                byte* row = w.Row(r);
-                for (int t = t0; t < t1; t++)
-                    y[(long)t * rows + r] = kernel.Dot(row, a0 + (long)t * actBytes, cols, path);
-            }
+            // One token (generation): the kernel takes the rows in one call. More: each row stays hot while the tokens pass.
+            if (t1 - t0 == 1)
+                kernel.DotRows(w.Row(r), w.RowBytes, a0 + (long)t0 * actBytes, cols, y + (long)t0 * rows + r, end - r, path);
+            else
+                for (; r < end; r++)
+                {
+                    byte* row = w.Row(r);
+                    for (int t = t0; t < t1; t++)
+                        y[(long)t * rows + r] = kernel.Dot(row, a0 + (long)t * actBytes, cols, path);
+                }
         }
     }
 

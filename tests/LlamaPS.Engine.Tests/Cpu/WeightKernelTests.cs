@@ -49,6 +49,29 @@ public unsafe class WeightKernelTests
         }
     }
 
+    /// <summary>A one-token product over several rows in one call gives each row's dot product to the bit.</summary>
+    [Theory]
+    [MemberData(nameof(PathCases))]
+    public void DotRowsEqualsDotOfEachRow(GgmlType type, int n, SimdPath path)
+    {
+        if (!SimdPaths.IsSupported(path)) Assert.Skip($"This CPU has no {path}.");
+        const int rows = 5;
+        var kernel = WeightKernel.For(type)!;
+        long rowBytes = GgmlTypeTraits.RowBytes(type, n);
+        var weights = new byte[rowBytes * rows];
+        RandomWeights.Fill(type, weights, new Random(n + 1));
+        var acts = new byte[kernel.Activation.RowBytes(n)];
+        kernel.Activation.Convert(Activations(n, n + 2), acts);
+        var y = new float[rows];
+        fixed (byte* w = weights, a = acts)
+        fixed (float* yp = y)
+        {
+            kernel.DotRows(w, rowBytes, a, n, yp, rows, path);
+            for (int r = 0; r < rows; r++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(kernel.Dot(w + r * rowBytes, a, n, path)), BitConverter.SingleToInt32Bits(y[r]));
+        }
+    }
+
     /// <summary>The golden tolerances of the K-quants rely on ggml's f32 order, which their AVX2 paths keep; their AVX-512 paths keep it too.</summary>
     [Theory]
     [InlineData(GgmlType.Q4_K, 256)]

@@ -33,13 +33,37 @@ internal static unsafe class Q4_0Avx512
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(byte* w, byte* a, int n)
     {
+        int nb = n / BlockQ4_0.Elements, groups = nb / Q8_0Pairs.GroupBlocks, full = groups * Q8_0Pairs.GroupBlocks;
+        float sum = Groups(w, a, groups, Blocks0To3, Blocks4To7, ScaleWords, Spread0To3, Spread4To7);
+        return nb == full ? sum : sum + Vector256.Sum(Q8_0PairsAvx2<Q4_0Avx2>.Rest(w + full * BlockQ4_0.Bytes, a + groups * Q8_0Pairs.GroupBytes, nb - full));
+    }
+
+    /// <summary>y[r] = row r · a for <paramref name="rows"/> rows <paramref name="rowStride"/> bytes apart: the constants load once for all of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot(byte* w, long rowStride, byte* a, int n, float* y, int rows)
+    {
         int nb = n / BlockQ4_0.Elements;
+        if (nb % Q8_0Pairs.GroupBlocks != 0)
+        {
+            // Rows that end in part of a group: their rest is a call, around which the constants would not stay in
+            // registers (the JIT reloads them in the inner loop instead).
+            for (int r = 0; r < rows; r++) y[r] = Dot(w + r * rowStride, a, n);
+            return;
+        }
         Vector512<byte> first = Blocks0To3, second = Blocks4To7;
         Vector512<ushort> scaleWords = ScaleWords;
         Vector512<int> spread0 = Spread0To3, spread1 = Spread4To7;
+        for (int r = 0; r < rows; r++, w += rowStride)
+            y[r] = Groups(w, a, nb / Q8_0Pairs.GroupBlocks, first, second, scaleWords, spread0, spread1);
+    }
+
+    /// <summary>The dot product of <paramref name="groups"/> whole groups of 8 blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Groups(byte* w, byte* a, int groups, Vector512<byte> first, Vector512<byte> second, Vector512<ushort> scaleWords,
+                                Vector512<int> spread0, Vector512<int> spread1)
+    {
         Vector512<float> c0 = default, c1 = default;
-        byte* end = w + (nb & ~7) * BlockQ4_0.Bytes;
-        for (; w < end; w += GroupWeightBytes, a += Q8_0Pairs.GroupBytes)
+        for (int g = 0; g < groups; g++, w += GroupWeightBytes, a += Q8_0Pairs.GroupBytes)
         {
             WeightPrefetch.Ahead(w, GroupWeightBytes);
             Vector512<byte> x0 = Vector512.Load(w), x1 = Vector512.Load(w + 64), x2 = Vector512.Load(w + 80);
@@ -53,8 +77,7 @@ internal static unsafe class Q4_0Avx512
             c0 = Avx512F.FusedMultiplyAdd(Products(q0, a), Avx512F.PermuteVar16x32(d8, spread0), c0);
             c1 = Avx512F.FusedMultiplyAdd(Products(q1, a + 64), Avx512F.PermuteVar16x32(d8, spread1), c1);
         }
-        float sum = Vector512.Sum(c0 + c1);
-        return (nb & 7) == 0 ? sum : sum + Vector256.Sum(Q8_0PairsAvx2<Q4_0Avx2>.Rest(w, a, nb & 7));
+        return Vector512.Sum(c0 + c1);
     }
 
     /// <summary>Integer sums of 4 blocks' nibbles times the activations at <paramref name="a"/> (minus the -8 offset's share), as f32: lanes 4k..4k+3 block k.</summary>

@@ -19,6 +19,12 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ4_0.DequantizeRow(new ReadOnlySpan<BlockQ4_0>(row, dst.Length / BlockQ4_0.Elements), dst);
 
+    public override void DotRows(byte* row, long rowStride, byte* activations, int n, float* y, int rows, SimdPath path)
+    {
+        if (path == SimdPath.Avx512) Q4_0Avx512.Dot(row, rowStride, activations, n, y, rows);
+        else base.DotRows(row, rowStride, activations, n, y, rows, path);
+    }
+
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx512 => Q4_0Avx512.Dot(row, activations, n),

@@ -19,12 +19,25 @@ internal static unsafe class Q4_KAvx512
     // Values 64j..64j+63: sub-block 2j's scale in pair-sum lanes 0-15, 2j+1's in lanes 16-31.
     private static readonly Vector512<short> Run0 = RunScales(0), Run1 = RunScales(1), Run2 = RunScales(2), Run3 = RunScales(3);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(byte* row, byte* activations, int n)
     {
-        var w = (BlockQ4_K*)row;
-        var a = (BlockQ8_K*)activations;
+        float y;
+        Dot(row, 0, activations, n, &y, 1);
+        return y;
+    }
+
+    /// <summary>y[r] = row r · activations for <paramref name="rows"/> rows <paramref name="rowStride"/> bytes apart: the constants load once for all of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot(byte* row, long rowStride, byte* activations, int n, float* y, int rows)
+    {
         Vector512<short> run0 = Run0, run1 = Run1, run2 = Run2, run3 = Run3;
+        for (int r = 0; r < rows; r++, row += rowStride)
+            y[r] = Row((BlockQ4_K*)row, (BlockQ8_K*)activations, n, run0, run1, run2, run3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Row(BlockQ4_K* w, BlockQ8_K* a, int n, Vector512<short> run0, Vector512<short> run1, Vector512<short> run2, Vector512<short> run3)
+    {
         Vector512<byte> m4 = Vector512.Create((byte)0x0F);
         Vector256<float> c = default;
         Vector128<float> m = default;

@@ -24,13 +24,27 @@ internal static unsafe class Q6_KAvx512
     // Chunk c (values 64c..64c+63, groups 4c..4c+3): each group's scale in its 8 pair-sum lanes.
     private static readonly Vector512<short> Chunk0 = ChunkScales(0), Chunk1 = ChunkScales(1), Chunk2 = ChunkScales(2), Chunk3 = ChunkScales(3);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(byte* row, byte* activations, int n)
     {
-        var w = (BlockQ6_K*)row;
-        var a = (BlockQ8_K*)activations;
+        float y;
+        Dot(row, 0, activations, n, &y, 1);
+        return y;
+    }
+
+    /// <summary>y[r] = row r · activations for <paramref name="rows"/> rows <paramref name="rowStride"/> bytes apart: the constants load once for all of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot(byte* row, long rowStride, byte* activations, int n, float* y, int rows)
+    {
         Vector512<ushort> lowShifts = LowValueShifts, highShifts = HighValueShifts;
         Vector512<short> chunk0 = Chunk0, chunk1 = Chunk1, chunk2 = Chunk2, chunk3 = Chunk3;
+        for (int r = 0; r < rows; r++, row += rowStride)
+            y[r] = Row((BlockQ6_K*)row, (BlockQ8_K*)activations, n, lowShifts, highShifts, chunk0, chunk1, chunk2, chunk3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Row(BlockQ6_K* w, BlockQ8_K* a, int n, Vector512<ushort> lowShifts, Vector512<ushort> highShifts,
+                             Vector512<short> chunk0, Vector512<short> chunk1, Vector512<short> chunk2, Vector512<short> chunk3)
+    {
         Vector256<float> c = default;
         for (int b = 0; b < n / BlockQ6_K.Elements; b++, w++, a++)
         {

@@ -21,6 +21,12 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
 
     public const int TileRows = 2, TileTokens = 8;
 
+    public override void DotRows(byte* row, long rowStride, byte* activations, int n, float* y, int rows, SimdPath path)
+    {
+        if (path == SimdPath.Avx512) Q6_KAvx512.Dot(row, rowStride, activations, n, y, rows);
+        else base.DotRows(row, rowStride, activations, n, y, rows, path);
+    }
+
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx512 => Q6_KAvx512.Dot(row, activations, n),
