@@ -19,13 +19,6 @@ internal static unsafe class Q4_KAvx512
     // Values 64j..64j+63: sub-block 2j's scale in pair-sum lanes 0-15, 2j+1's in lanes 16-31.
     private static readonly Vector512<short> Run0 = RunScales(0), Run1 = RunScales(1), Run2 = RunScales(2), Run3 = RunScales(3);
 
-    public static float Dot(byte* row, byte* activations, int n)
-    {
-        float y;
-        Dot(row, 0, activations, n, &y, 1);
-        return y;
-    }
-
     /// <summary>y[r] = row r · activations for <paramref name="rows"/> rows <paramref name="rowStride"/> bytes apart: the constants load once for all of them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot(byte* row, long rowStride, byte* activations, int n, float* y, int rows)

@@ -24,13 +24,6 @@ internal static unsafe class Q6_KAvx512
     // Chunk c (values 64c..64c+63, groups 4c..4c+3): each group's scale in its 8 pair-sum lanes.
     private static readonly Vector512<short> Chunk0 = ChunkScales(0), Chunk1 = ChunkScales(1), Chunk2 = ChunkScales(2), Chunk3 = ChunkScales(3);
 
-    public static float Dot(byte* row, byte* activations, int n)
-    {
-        float y;
-        Dot(row, 0, activations, n, &y, 1);
-        return y;
-    }
-
     /// <summary>y[r] = row r · activations for <paramref name="rows"/> rows <paramref name="rowStride"/> bytes apart: the constants load once for all of them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot(byte* row, long rowStride, byte* activations, int n, float* y, int rows)

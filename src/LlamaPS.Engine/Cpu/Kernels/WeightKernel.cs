@@ -54,6 +54,14 @@ public abstract unsafe class WeightKernel
         for (int r = 0; r < rows; r++) y[r] = Dot(row + r * rowStride, activations, n, path);
     }
 
+    /// <summary>One dot product through <see cref="DotRows"/>, for a path that a kernel has only for ranges of rows.</summary>
+    protected float DotOfOneRow(byte* row, byte* activations, int n, SimdPath path)
+    {
+        float y;
+        DotRows(row, 0, activations, n, &y, 1, path);
+        return y;
+    }
+
     /// <summary>Dot product on the engine's chosen path.</summary>
     public float Dot(byte* row, byte* activations, int n) => Dot(row, activations, n, SimdPaths.Best);
 
