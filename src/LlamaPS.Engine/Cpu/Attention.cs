@@ -82,9 +82,8 @@ public static unsafe class Attention
         for (int j0 = FirstVisible(start + t0 + 1, p.Window); j0 < end; j0 += chunk)
         {
             int count = Math.Min(chunk, end - j0);
-            for (int j = 0; j < count; j++) HalfToSingle.Convert(keys + (long)(j0 + j) * kvDim + offset, k + j * headDim, headDim);
-            bool finiteValues = true;
-            for (int j = 0; j < count; j++) finiteValues &= HalfToSingle.Convert(values + (long)(j0 + j) * kvDim + offset, v + j * headDim, headDim);
+            HalfToSingle.Convert(keys + (long)j0 * kvDim + offset, kvDim, k, headDim, count);
+            bool finiteValues = HalfToSingle.Convert(values + (long)j0 * kvDim + offset, kvDim, v, headDim, count);
             for (int i = 0; i < pairs; i++)
             {
                 int length = start + t0 + i / group + 1, from = Math.Max(j0, FirstVisible(length, p.Window)), to = Math.Min(j0 + count, length);

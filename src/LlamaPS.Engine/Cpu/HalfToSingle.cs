@@ -5,8 +5,8 @@ namespace LlamaPS.Engine.Cpu;
 
 /// <summary>
 /// dst[i] = (float)src[i] for f16 bits, exactly (subnormals, infinities and NaN payloads included), and whether every
-/// value was finite. Attention widens the cached K and V with it once per token and layer, so it must cost a fraction
-/// of a nanosecond a value: the bits move into a float's places (exponent and mantissa shifted by 13), which reads as
+/// value was finite. Attention widens the cached K and V rows of a kv head with it, chunk by chunk, so it must cost a
+/// fraction of a nanosecond a value, and a row of 64 no call of its own: the bits move into a float's places (exponent and mantissa shifted by 13), which reads as
 /// the value times 2^-112 for every finite half, normal or subnormal; one multiply by 2^112 rescales it, and an f16
 /// exponent of all ones becomes a float exponent of all ones. Vector256 and Vector128 paths with a scalar tail.
 /// </summary>
@@ -17,11 +17,22 @@ public static unsafe class HalfToSingle
 
     private const uint Magnitude = 0x7FFF, Exponent = 0x7C00, Sign = 0x8000, SingleExponent = 0x7F800000;
 
-    /// <summary>Converts <paramref name="n"/> values; returns false if any was an infinity or NaN.</summary>
+    /// <summary>
+    /// Converts <paramref name="rows"/> rows of <paramref name="width"/> values, <paramref name="stride"/> values apart
+    /// in <paramref name="src"/>, to consecutive rows of <paramref name="dst"/>; returns false if any was an infinity or NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool Convert(ushort* src, float* dst, long n)
+    public static bool Convert(ushort* src, long stride, float* dst, int width, int rows)
     {
-        long i = 0;
+        bool finite = true;
+        for (int r = 0; r < rows; r++) finite &= Row(src + r * stride, dst + (long)r * width, width);
+        return finite;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Row(ushort* src, float* dst, int n)
+    {
+        int i = 0;
         uint special = 0;
         if (Vector256.IsHardwareAccelerated)
         {
