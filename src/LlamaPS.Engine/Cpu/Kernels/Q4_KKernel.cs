@@ -59,7 +59,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
                             + Scaled(q1 & m4, x, scales, 2) + Scaled(Nibbles.High(q1), x, scales, 3)
                             + Scaled(q2 & m4, x, scales, 4) + Scaled(Nibbles.High(q2), x, scales, 5)
                             + Scaled(q3 & m4, x, scales, 6) + Scaled(Nibbles.High(q3), x, scales, 7);
-        Vector128<int> minTerm = Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Vector128.CreateScalar(mn).AsByte()), pairs);
+        Vector128<int> minTerm = Nibbles.MinTerm(pairs, mn);
         m = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(minTerm), Vector128.Create(-(da * Fp16.HalfToSingle(w->DMin))), m);
         c = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w->D)), c);
     }
@@ -112,7 +112,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
         {
             WeightPrefetch.Ahead(row + b * BlockQ4_K.Bytes, BlockQ4_K.Bytes);
-            Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(a[b].BSums), Vector128.Load(a[b].BSums + 8));
+            Vector128<short> pairs = Nibbles.SubBlockSums(a[b].BSums);
             Block((BlockQ4_K*)row + b, a[b].Qs, pairs, a[b].D, ref c, ref m);
         }
         return Nibbles.Sum(c) + Nibbles.Sum(m);
@@ -233,7 +233,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         public void Finish(BlockQ8_K* a, Vector256<int> i0, Vector256<int> i1, Vector256<float>* c, Vector256<float>* m)
         {
             Vector256<float> da = Vector256.Create(a->D);
-            Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(a->BSums), Vector128.Load(a->BSums + 8));
+            Vector128<short> pairs = Nibbles.SubBlockSums(a->BSums);
             Vector256<int> minTerms = Avx2.MultiplyAddAdjacent(_mins, Vector256.Create(pairs, pairs));
             *m = Fma.MultiplyAdd(Avx.ConvertToVector256Single(minTerms), da * _dMin, *m);
             c[0] = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), da * _d0, c[0]);
@@ -273,16 +273,17 @@ internal static class Nibbles
         return Avx2.ConvertToVector256Int16(Sse2.UnpackLow(m, m)).AsInt16();
     }
 
+    /// <summary>Q8_K's 16 group sums added in pairs: one sum per 32-value sub-block, for the minimum terms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector128<short> SubBlockSums(short* bsums) => Ssse3.HorizontalAdd(Vector128.Load(bsums), Vector128.Load(bsums + 8));
+
     /// <summary>
-    /// ggml's 4-lane minimum term of Q4_K: the 16 group sums added in pairs (one per sub-block), times the 8
-    /// minimums, lane k = min_2k * pair_2k + min_2k+1 * pair_2k+1.
+    /// ggml's 4-lane minimum term of Q4_K: the sub-blocks' activation sums (<see cref="SubBlockSums"/>) times the 8
+    /// minimums, lane k = min_2k * sum_2k + min_2k+1 * sum_2k+1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector128<int> MinTerm(short* bsums, ulong mins)
-    {
-        Vector128<short> pairs = Ssse3.HorizontalAdd(Vector128.Load(bsums), Vector128.Load(bsums + 8));
-        return Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Vector128.CreateScalar(mins).AsByte()), pairs);
-    }
+    public static Vector128<int> MinTerm(Vector128<short> sums, ulong mins) =>
+        Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Vector128.CreateScalar(mins).AsByte()), sums);
 
     /// <summary>ggml's hsum_float_8: the two halves added, then lanes (0+2) + (1+3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
