@@ -17,8 +17,9 @@ public enum SimdPath
     /// processing stay AVX2). Zen 4 splits 512-bit operations in two, so wider registers alone win nothing; what wins
     /// is fewer instructions per block: vpermi2b gathers eight 18-byte Q4_0 blocks' nibbles from three loads and their
     /// f16 scales are converted eight at a time in registers; Q6_K unpacks 64 values a register, which its layout
-    /// allows without extra shuffles (Q4_K's does not: its 512-bit path cost as many shuffles as it saved).
-    /// vpdpbusd (VNNI) is not reachable from .NET under net8.0, so the byte multiply-adds stay vpmaddubsw.
+    /// allows without extra shuffles, and Q4_K with one vshufi64x2 per 64 values and in-lane scale shuffles.
+    /// AVX-512's vpdpbusd (VNNI) has no .NET intrinsic (none up to .NET 10; only the 256-bit AvxVnni), so the byte
+    /// multiply-adds stay vpmaddubsw.
     /// </summary>
     Avx512,
 }
