@@ -15,6 +15,13 @@
 #     There: runs DeviceDemo.ps1 through the cmdlets: Get-LlamaDevice (-Benchmark), greedy text per device,
 #     Measure-LlamaModel on CUDA. Output goes to $OUT/demo.log.
 #
+#   tests/Gpu/Invoke-DeviceTests.sh cpu [CHECKOUT]
+#     Here: publishes the engine's tests self-contained into CHECKOUT/.device-carry/ (the CPU paths this machine
+#     lacks: the device machine's Xeon has AVX-VNNI).
+#   bash .device-carry/Invoke-DeviceTests.sh cpu-paths
+#     There: every kernel on every path the CPU has against its scalar expression (and AVX-VNNI against AVX2 to the
+#     bit), and the CPU operators on the engine's default path and with LLAMAPS_SIMD=AvxVnni. Output goes to $OUT.
+#
 #   bash .device-carry/Invoke-DeviceTests.sh device [BENCHMARKS...]
 #     There: the CUDA and OpenCL kernel, golden and greedy-text tests (a missing device fails them), then the CUDA
 #     benchmark on synthetic models written there (default: TinyLlama-1.1B and Llama-2-7B shapes, Q4_0, Q8_0 and
@@ -65,6 +72,28 @@ module)
     cp "$root/../shared/models/stories260K.gguf" "$stage/shared/models/"
     end_carry module demo
     ;;
+cpu)
+    begin_carry "${2:-}"
+    dotnet publish "$root/tests/LlamaPS.Engine.Tests" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$stage/bin"
+    end_carry enginetests cpu-paths
+    ;;
+cpu-paths)
+    here="$(mktemp -d)"
+    tar -xJf "$(dirname "$0")/enginetests.tar.xz" -C "$here"
+    out="${OUT:-$here/out}"
+    mkdir -p "$out"
+    export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+    grep -m1 'model name' /proc/cpuinfo; grep -o -m1 -w 'avx_vnni' /proc/cpuinfo || echo "no avx_vnni"
+    status=0
+    for simd in "" AvxVnni; do
+        for class in WeightKernelTests OperatorTests; do
+            LLAMAPS_SIMD=$simd "$here/bin/LlamaPS.Engine.Tests" -class "LlamaPS.Engine.Tests.Cpu.$class" > "$out/$class${simd:+-$simd}.log" 2>&1 || status=1
+            echo "$class${simd:+ (LLAMAPS_SIMD=$simd)}: $(grep -E 'Total:' "$out/$class${simd:+-$simd}.log" | sed 's/.*Total/Total/')"
+            grep -E '\[FAIL\]' "$out/$class${simd:+-$simd}.log" || true
+        done
+    done
+    exit $status
+    ;;
 demo)
     here="$(mktemp -d)"
     tar -xJf "$(dirname "$0")/module.tar.xz" -C "$here"
@@ -109,7 +138,7 @@ profile)
     done
     ;;
 *)
-    echo "usage: $0 publish [CHECKOUT] | module [CHECKOUT] | device [SHAPE:MIX ...] | demo | profile [SHAPE:MIX]" >&2
+    echo "usage: $0 publish [CHECKOUT] | module [CHECKOUT] | cpu [CHECKOUT] | device [SHAPE:MIX ...] | demo | cpu-paths | profile [SHAPE:MIX]" >&2
     exit 2
     ;;
 esac

@@ -13,6 +13,14 @@ public enum SimdPath
     /// <summary>AVX2 with FMA: 256-bit integer multiply-adds (vpmaddubsw / vpmaddwd).</summary>
     Avx2,
     /// <summary>
+    /// AVX2 with AVX-VNNI's vpdpbusd (256-bit): the unsigned-by-signed byte products of Q4_0 and Q8_0 summed straight
+    /// into int32 lanes, one instruction where AVX2 takes vpmaddubsw and vpmaddwd, with the same integers (nothing
+    /// these blocks hold saturates 16 bits), so the result is AVX2's to the bit. AVX-512 does not imply it (Zen 4
+    /// has AVX-512 and no AVX-VNNI), so a kernel takes it only where <see cref="SimdPaths.IsSupported"/> says so; other
+    /// kernels take their AVX2 code on it.
+    /// </summary>
+    AvxVnni,
+    /// <summary>
     /// AVX-512 BW with VBMI (and AVX2 with FMA below it), for one-token products only (the register tiles of prompt
     /// processing stay AVX2). Zen 4 splits 512-bit operations in two, so wider registers alone win nothing; what wins
     /// is fewer instructions per block: vpermi2b gathers eight 18-byte Q4_0 blocks' nibbles from three loads and their

@@ -72,6 +72,35 @@ public unsafe class WeightKernelTests
         }
     }
 
+    /// <summary>AVX-VNNI's vpdpbusd gives the integers of AVX2's two multiply-adds: one-token products and tiles to the bit.</summary>
+    [Theory]
+    [InlineData(GgmlType.Q4_0, 32)]
+    [InlineData(GgmlType.Q4_0, 4064)]
+    [InlineData(GgmlType.Q8_0, 96)]
+    [InlineData(GgmlType.Q8_0, 4064)]
+    public void AvxVnniDotEqualsAvx2BitForBit(GgmlType type, int n)
+    {
+        if (!SimdPaths.IsSupported(SimdPath.AvxVnni)) Assert.Skip("This CPU has no AvxVnni.");
+        var kernel = WeightKernel.For(type)!;
+        var (rows, tokens) = kernel.TileFor(SimdPath.AvxVnni, 64);
+        long rowBytes = GgmlTypeTraits.RowBytes(type, n);
+        int actBytes = kernel.Activation.RowBytes(n);
+        var weights = new byte[rowBytes * rows];
+        RandomWeights.Fill(type, weights, new Random(n));
+        var acts = new byte[actBytes * tokens];
+        var x = Activations(n * tokens, n + 1);
+        for (int t = 0; t < tokens; t++) kernel.Activation.Convert(x.AsSpan(t * n, n), acts.AsSpan(t * actBytes, actBytes));
+        float[] vnni = new float[rows * tokens], avx2 = new float[rows * tokens];
+        fixed (byte* w = weights, a = acts)
+        fixed (float* v = vnni, r = avx2)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx2)), BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.AvxVnni)));
+            kernel.DotTile(w, rowBytes, a, actBytes, n, v, rows, SimdPath.AvxVnni, 64);
+            kernel.DotTile(w, rowBytes, a, actBytes, n, r, rows, SimdPath.Avx2, 64);
+        }
+        Assert.Equal(avx2, vnni);
+    }
+
     /// <summary>The golden tolerances of the K-quants rely on ggml's f32 order, which their AVX2 paths keep; their AVX-512 paths keep it too.</summary>
     [Theory]
     [InlineData(GgmlType.Q4_K, 256)]

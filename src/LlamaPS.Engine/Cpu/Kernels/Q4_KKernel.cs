@@ -33,7 +33,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx512 => DotOfOneRow(row, activations, n, path),
-        SimdPath.Avx2 => DotAvx2(row, activations, n),
+        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };

@@ -30,7 +30,7 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx512 => DotOfOneRow(row, activations, n, path),
-        SimdPath.Avx2 => DotVector(row, activations, n),
+        >= SimdPath.Avx2 => DotVector(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 

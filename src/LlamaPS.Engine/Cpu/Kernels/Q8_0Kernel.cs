@@ -13,14 +13,14 @@ internal sealed unsafe class Q8_0Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q8_0;
     public override ActivationFormat Activation => ActivationFormat.Q8_0Pairs;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ8_0.DequantizeRow(new ReadOnlySpan<BlockQ8_0>(row, dst.Length / BlockQ8_0.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        >= SimdPath.Avx2 => Q8_0PairsAvx2<Q8_0Avx2>.Dot(row, activations, n),
+        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_0PairsAvx2<Q8_0AvxVnni>.Dot(row, activations, n) : Q8_0PairsAvx2<Q8_0Avx2>.Dot(row, activations, n),
         SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128DotPairs(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
@@ -28,8 +28,11 @@ internal sealed unsafe class Q8_0Kernel : WeightKernel
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
         path >= SimdPath.Avx2 && tokens >= Q8_0PairsAvx2<Q8_0Avx2>.TileTokens ? (Q8_0PairsAvx2<Q8_0Avx2>.TileRows, Q8_0PairsAvx2<Q8_0Avx2>.TileTokens) : (1, 1);
 
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
-        Q8_0PairsAvx2<Q8_0Avx2>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (SimdPaths.TakesAvxVnni(path)) Q8_0PairsAvx2<Q8_0AvxVnni>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);
+        else Q8_0PairsAvx2<Q8_0Avx2>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
