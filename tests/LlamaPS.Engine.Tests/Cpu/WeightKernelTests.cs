@@ -56,12 +56,8 @@ public unsafe class WeightKernelTests
     {
         if (!SimdPaths.IsSupported(path)) Assert.Skip($"This CPU has no {path}.");
         const int rows = 5;
-        var kernel = WeightKernel.For(type)!;
+        var (weights, acts, kernel) = Random(type, n, seed: n + 1, rows: rows);
         long rowBytes = GgmlTypeTraits.RowBytes(type, n);
-        var weights = new byte[rowBytes * rows];
-        RandomWeights.Fill(type, weights, new Random(n + 1));
-        var acts = new byte[kernel.Activation.RowBytes(n)];
-        kernel.Activation.Convert(Activations(n, n + 2), acts);
         var y = new float[rows];
         fixed (byte* w = weights, a = acts)
         fixed (float* yp = y)
@@ -81,15 +77,10 @@ public unsafe class WeightKernelTests
     public void AvxVnniDotEqualsAvx2BitForBit(GgmlType type, int n)
     {
         if (!SimdPaths.IsSupported(SimdPath.AvxVnni)) Assert.Skip("This CPU has no AvxVnni.");
-        var kernel = WeightKernel.For(type)!;
-        var (rows, tokens) = kernel.TileFor(SimdPath.AvxVnni, 64);
+        var (rows, tokens) = WeightKernel.For(type)!.TileFor(SimdPath.AvxVnni, 64);
+        var (weights, acts, kernel) = Random(type, n, seed: n, rows: rows, tokens: tokens);
         long rowBytes = GgmlTypeTraits.RowBytes(type, n);
         int actBytes = kernel.Activation.RowBytes(n);
-        var weights = new byte[rowBytes * rows];
-        RandomWeights.Fill(type, weights, new Random(n));
-        var acts = new byte[actBytes * tokens];
-        var x = Activations(n * tokens, n + 1);
-        for (int t = 0; t < tokens; t++) kernel.Activation.Convert(x.AsSpan(t * n, n), acts.AsSpan(t * actBytes, actBytes));
         float[] vnni = new float[rows * tokens], avx2 = new float[rows * tokens];
         fixed (byte* w = weights, a = acts)
         fixed (float* v = vnni, r = avx2)
@@ -352,13 +343,16 @@ public unsafe class WeightKernelTests
         return Enumerable.Range(0, n).Select(_ => (r.NextSingle() * 2 - 1) * 3).ToArray();
     }
 
-    private static (byte[] Weights, byte[] Activations, WeightKernel Kernel) Random(GgmlType type, int n, int seed)
+    /// <summary>Random weights of <paramref name="rows"/> rows and activations of <paramref name="tokens"/> tokens, n values each, in the kernel's formats.</summary>
+    private static (byte[] Weights, byte[] Activations, WeightKernel Kernel) Random(GgmlType type, int n, int seed, int rows = 1, int tokens = 1)
     {
         var kernel = WeightKernel.For(type)!;
-        var weights = new byte[GgmlTypeTraits.RowBytes(type, n)];
+        var weights = new byte[GgmlTypeTraits.RowBytes(type, n) * rows];
         RandomWeights.Fill(type, weights, new Random(seed));
-        var acts = new byte[kernel.Activation.RowBytes(n)];
-        kernel.Activation.Convert(Activations(n, seed), acts);
+        int actBytes = kernel.Activation.RowBytes(n);
+        var acts = new byte[actBytes * tokens];
+        var x = Activations(n * tokens, seed);
+        for (int t = 0; t < tokens; t++) kernel.Activation.Convert(x.AsSpan(t * n, n), acts.AsSpan(t * actBytes, actBytes));
         return (weights, acts, kernel);
     }
 }
