@@ -17,7 +17,7 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q6_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2, SimdPath.Avx512];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.Avx512];
 
     public const int TileRows = 2, TileTokens = 8;
 
@@ -31,8 +31,40 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     {
         SimdPath.Avx512 => DotOfOneRow(row, activations, n, path),
         >= SimdPath.Avx2 => DotVector(row, activations, n),
+        SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
+
+    /// <summary>
+    /// The portable path (ARM64 and others), 16 values (one scale group) a step: the 6-bit values unpacked unsigned
+    /// (0..63) as the AVX2 chunks are, multiplied in <see cref="Int8Dot"/>'s widening integers and scaled per group;
+    /// the -32 offset comes off once per super-block as 32 * sum_g scale_g * (Q8_K's group sum g).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector128(byte* row, byte* activations, int n)
+    {
+        var w = (BlockQ6_K*)row;
+        var a = (BlockQ8_K*)activations;
+        Vector128<byte> m4 = Vector128.Create((byte)0x0F), m3 = Vector128.Create((byte)3);
+        float sum = 0;
+        for (int b = 0; b < n / BlockQ6_K.Elements; b++, w++, a++)
+        {
+            Vector128<int> isum = Vector128<int>.Zero;
+            int offset = 0;
+            for (int g = 0; g < 16; g++)
+            {
+                // Group g: values 16g..16g+15 of chunk c = g / 2 (half c / 4, quarter k = c % 4), bytes 16(g % 2) on.
+                int c = g >> 1, half = c >> 2, k = c & 3, at = 16 * (g & 1);
+                Vector128<byte> ql = Vector128.Load(w->Ql + 64 * half + 32 * (k & 1) + at), h = Vector128.Load(w->Qh + 32 * half + at);
+                Vector128<byte> low = k < 2 ? ql & m4 : Vector128.ShiftRightLogical(ql, 4);
+                Vector128<byte> u = low | Vector128.ShiftLeft(Vector128.ShiftRightLogical(h, 2 * k) & m3, 4);
+                isum += Int8Dot.MultiplyAdd(u.AsSByte(), Vector128.Load(a->Qs + 16 * g)) * (int)w->Scales[g];
+                offset += w->Scales[g] * a->BSums[g];
+            }
+            sum += Fp16.HalfToSingle(w->D) * a->D * (Vector128.Sum(isum) - 32 * offset);
+        }
+        return sum;
+    }
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path >= SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
 
