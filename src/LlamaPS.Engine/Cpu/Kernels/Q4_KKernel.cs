@@ -123,31 +123,38 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     {
         var w = (BlockQ4_K*)row;
         var a = (BlockQ8_K*)activations;
-        Vector128<byte> m4 = Vector128.Create((byte)0x0F);
-        Vector128<float> acc = Vector128<float>.Zero;
-        float mins = 0;
+        float sum = 0;
         for (int b = 0; b < n / BlockQ4_K.Elements; b++)
+            sum += ScaleMinBlockVector128(w[b].Qs, null, w[b].Scales, w[b].D, w[b].DMin, a + b);
+        return sum;
+    }
+
+    /// <summary>
+    /// One super-block of the scale-and-minimum K-quants on the portable path (ARM64 and others): Q4_K's nibbles, and
+    /// for Q5_K (<paramref name="qh"/> not null) bit s of qh[l] as bit 4 of value 32s+l; 16 values a step through
+    /// <see cref="Int8Dot"/>'s widening integers, each sub-block's sum times its scale, less the minimum term.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float ScaleMinBlockVector128(byte* qs, byte* qh, byte* packedScales, ushort d, ushort dmin, BlockQ8_K* a)
+    {
+        var (sc, mn) = BlockQ4_K.ScalesAndMins(packedScales);
+        Vector128<byte> m4 = Vector128.Create((byte)0x0F), one = Vector128<byte>.One;
+        Vector128<int> isum = Vector128<int>.Zero;
+        int msum = 0;
+        for (int s = 0; s < 8; s++)
         {
-            var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
-            byte* qs = w[b].Qs;
-            sbyte* x = a[b].Qs;
-            Vector128<int> isum = Vector128<int>.Zero;
-            int msum = 0;
-            for (int j = 0; j < 4; j++)
+            Vector128<int> part = Vector128<int>.Zero;
+            for (int half = 0; half < 2; half++)
             {
-                Vector128<byte> q0 = Vector128.Load(qs + 32 * j), q1 = Vector128.Load(qs + 32 * j + 16);
-                Vector128<int> lo = Int8Dot.MultiplyAdd((q0 & m4).AsSByte(), Vector128.Load(x + 64 * j))
-                                  + Int8Dot.MultiplyAdd((q1 & m4).AsSByte(), Vector128.Load(x + 64 * j + 16));
-                Vector128<int> hi = Int8Dot.MultiplyAdd(Vector128.ShiftRightLogical(q0, 4).AsSByte(), Vector128.Load(x + 64 * j + 32))
-                                  + Int8Dot.MultiplyAdd(Vector128.ShiftRightLogical(q1, 4).AsSByte(), Vector128.Load(x + 64 * j + 48));
-                isum += lo * (int)(byte)(sc >> (16 * j)) + hi * (int)(byte)(sc >> (16 * j + 8));
+                Vector128<byte> q = Vector128.Load(qs + 32 * (s / 2) + 16 * half);
+                Vector128<byte> u = (s & 1) == 0 ? q & m4 : Vector128.ShiftRightLogical(q, 4);
+                if (qh != null) u |= Vector128.ShiftLeft(Vector128.ShiftRightLogical(Vector128.Load(qh + 16 * half), s) & one, 4);
+                part += Int8Dot.MultiplyAdd(u.AsSByte(), Vector128.Load(a->Qs + 32 * s + 16 * half));
             }
-            for (int s = 0; s < 8; s++) msum += (byte)(mn >> (8 * s)) * (a[b].BSums[2 * s] + a[b].BSums[2 * s + 1]);
-            float da = a[b].D;
-            acc += Vector128.ConvertToSingle(isum) * (Fp16.HalfToSingle(w[b].D) * da);
-            mins += Fp16.HalfToSingle(w[b].DMin) * da * msum;
+            isum += part * (int)(byte)(sc >> (8 * s));
+            msum += (byte)(mn >> (8 * s)) * (a->BSums[2 * s] + a->BSums[2 * s + 1]);
         }
-        return Vector128.Sum(acc) - mins;
+        return Fp16.HalfToSingle(d) * a->D * Vector128.Sum(isum) - Fp16.HalfToSingle(dmin) * a->D * msum;
     }
 
     /// <summary>

@@ -14,13 +14,28 @@ internal sealed unsafe class Q5_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q5_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ5_K.DequantizeRow(new ReadOnlySpan<BlockQ5_K>(row, dst.Length / BlockQ5_K.Elements), dst);
 
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path >= SimdPath.Avx2 ? DotAvx2(row, activations, n) : DotScalar(row, activations, n);
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
+    {
+        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        SimdPath.Vector128 => DotVector128(row, activations, n),
+        _ => DotScalar(row, activations, n),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector128(byte* row, byte* activations, int n)
+    {
+        var w = (BlockQ5_K*)row;
+        var a = (BlockQ8_K*)activations;
+        float sum = 0;
+        for (int b = 0; b < n / BlockQ5_K.Elements; b++)
+            sum += Q4_KKernel.ScaleMinBlockVector128(w[b].Qs, w[b].Qh, w[b].Scales, w[b].D, w[b].DMin, a + b);
+        return sum;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
