@@ -1,5 +1,5 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using LlamaPS.Engine.Gguf;
 using LlamaPS.Engine.Quants;
 
@@ -10,10 +10,11 @@ internal sealed unsafe class BF16Kernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.BF16;
     public override ActivationFormat Activation => ActivationFormat.BF16Rounded;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
+    // One vector loop in Vector<T>, the hardware's width (256 bits with AVX2, 128 with NEON or SSE), serves both paths.
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path >= SimdPath.Avx2 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
+        path >= SimdPath.Vector128 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
 
     public override void DequantizeRow(byte* row, Span<float> dst)
     {
@@ -28,18 +29,17 @@ internal sealed unsafe class BF16Kernel : WeightKernel
         float* a = (float*)activations;
         int i = 0;
         float sum = 0;
+        if (Vector.IsHardwareAccelerated)
         {
             // bf16 is the top half of an f32: widening and shifting left 16 bits is the exact conversion.
-            Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-            for (; i + 16 <= n; i += 16)
+            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;
+            for (; i + Vector<ushort>.Count <= n; i += Vector<ushort>.Count)
             {
-                Vector256<ushort> bits = Vector256.Load(w + i);
-                Vector256<float> lo = Vector256.ShiftLeft(Vector256.WidenLower(bits), 16).AsSingle();
-                Vector256<float> hi = Vector256.ShiftLeft(Vector256.WidenUpper(bits), 16).AsSingle();
-                acc0 += lo * Vector256.Load(a + i);
-                acc1 += hi * Vector256.Load(a + i + 8);
+                Vector.Widen(Vector.Load(w + i), out Vector<uint> lo, out Vector<uint> hi);
+                acc0 += Vector.AsVectorSingle(Vector.ShiftLeft(lo, 16)) * Vector.Load(a + i);
+                acc1 += Vector.AsVectorSingle(Vector.ShiftLeft(hi, 16)) * Vector.Load(a + i + Vector<float>.Count);
             }
-            sum = Vector256.Sum(acc0 + acc1);
+            sum = Vector.Sum(acc0 + acc1);
         }
         for (; i < n; i++) sum += Fp16.BFloat16ToSingle(w[i]) * a[i];
         return sum;
