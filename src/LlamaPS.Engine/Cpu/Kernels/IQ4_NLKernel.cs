@@ -56,9 +56,12 @@ internal sealed unsafe class IQ4_NLKernel : WeightKernel
         public static Vector256<sbyte> Unpack256(byte* block) =>
             Avx2.Shuffle(Vector256.Create(Table, Table), QuantUnpack.Nibbles256(block + 2)).AsSByte();
 
-        public static (Vector128<sbyte> Low, Vector128<sbyte> High) Unpack128(byte* block)
+        public static (Vector128<sbyte> Low, Vector128<sbyte> High) Unpack128(byte* block) => Levels128(block + 2);
+
+        /// <summary>The table levels of 16 bytes of packed indices: low nibbles (values 0-15), then high (16-31). IQ4_XS packs its sub-blocks alike.</summary>
+        internal static (Vector128<sbyte> Low, Vector128<sbyte> High) Levels128(byte* qs)
         {
-            var (lo, hi) = QuantUnpack.Nibbles128(block + 2);
+            var (lo, hi) = QuantUnpack.Nibbles128(qs);
             return (QuantUnpack.Shuffle(Table, lo).AsSByte(), QuantUnpack.Shuffle(Table, hi).AsSByte());
         }
     }

@@ -14,13 +14,40 @@ internal sealed unsafe class IQ4_XSKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.IQ4_XS;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockIQ4_XS.DequantizeRow(new ReadOnlySpan<BlockIQ4_XS>(row, dst.Length / BlockIQ4_XS.Elements), dst);
 
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path >= SimdPath.Avx2 ? DotAvx2(row, activations, n) : DotScalar(row, activations, n);
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
+    {
+        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        SimdPath.Vector128 => DotVector128(row, activations, n),
+        _ => DotScalar(row, activations, n),
+    };
+
+    /// <summary>
+    /// The portable path (ARM64 and others): each sub-block's 16 bytes of indices become table levels by IQ4_NL's
+    /// shuffle, multiply in <see cref="Int8Dot"/>'s widening integers, and take the sub-block's scale.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector128(byte* row, byte* activations, int n)
+    {
+        var w = (BlockIQ4_XS*)row;
+        var a = (BlockQ8_K*)activations;
+        float sum = 0;
+        for (int b = 0; b < n / BlockIQ4_XS.Elements; b++, w++, a++)
+        {
+            Vector128<int> isum = Vector128<int>.Zero;
+            for (int s = 0; s < 8; s++)
+            {
+                var (lo, hi) = IQ4_NLKernel.Block.Levels128(w->Qs + 16 * s);
+                isum += (Int8Dot.MultiplyAdd(lo, Vector128.Load(a->Qs + 32 * s)) + Int8Dot.MultiplyAdd(hi, Vector128.Load(a->Qs + 32 * s + 16))) * w->Scale(s);
+            }
+            sum += Fp16.HalfToSingle(w->D) * a->D * Vector128.Sum(isum);
+        }
+        return sum;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
