@@ -38,7 +38,8 @@ public sealed unsafe class CpuBackend : IInferenceBackend
                 QNorm = Vector(l.QNorm), KNorm = Vector(l.KNorm),
                 PostAttnNorm = Vector(l.PostAttnNorm), PostFfnNorm = Vector(l.PostFfnNorm),
             }).ToArray();
-            HugePageBytes = MapWithHugePages(layers == model.Config.BlockCount ? [.. Layers.SelectMany(l => l.Matrices), Output] : [.. Layers.SelectMany(l => l.Matrices)]);
+            // The output projection is streamed here only when this backend ends the model.
+            HugePageBytes = MapWithHugePages([.. Layers.SelectMany(l => l.Matrices).Concat(layers == model.Config.BlockCount ? [Output] : [])]);
         }
         catch
         {

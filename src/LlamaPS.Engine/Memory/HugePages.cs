@@ -55,7 +55,9 @@ internal static unsafe partial class HugePages
         int fd = (int)file.DangerousGetHandle();
         if (madvise(start, (nuint)PageSize, MadvDontNeed) != 0) return HugeBytes(start);
         long without = HugeBytes(start);
-        if (!Reread(start, PageSize, fd, from) || HugeBytes(start) - without < PageSize) return HugeBytes(start);
+        bool reread = Reread(start, PageSize, fd, from);
+        long probed = HugeBytes(start); // each read of smaps takes milliseconds: once per step
+        if (!reread || probed - without < PageSize) return probed;
         Reread(start + PageSize, (long)bytes - PageSize, fd, from + PageSize);
         return HugeBytes(start);
     }
