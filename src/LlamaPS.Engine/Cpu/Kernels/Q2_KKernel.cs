@@ -14,13 +14,45 @@ internal sealed unsafe class Q2_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q2_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ2_K.DequantizeRow(new ReadOnlySpan<BlockQ2_K>(row, dst.Length / BlockQ2_K.Elements), dst);
 
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path >= SimdPath.Avx2 ? DotAvx2(row, activations, n) : DotScalar(row, activations, n);
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
+    {
+        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        SimdPath.Vector128 => DotVector128(row, activations, n),
+        _ => DotScalar(row, activations, n),
+    };
+
+    /// <summary>
+    /// The portable path (ARM64 and others), one 16-value group a step: group g's 2-bit values are bit pair
+    /// 2(c % 4) of the 16 bytes at 32(c / 4) + 16(g % 2) (c = g / 2, the 32-value run), multiplied in
+    /// <see cref="Int8Dot"/>'s widening integers and scaled; the minimum term is one integer per super-block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector128(byte* row, byte* activations, int n)
+    {
+        var w = (BlockQ2_K*)row;
+        var a = (BlockQ8_K*)activations;
+        Vector128<byte> m3 = Vector128.Create((byte)3);
+        float sum = 0;
+        for (int b = 0; b < n / BlockQ2_K.Elements; b++, w++, a++)
+        {
+            Vector128<int> isum = Vector128<int>.Zero;
+            int msum = 0;
+            for (int g = 0; g < 16; g++)
+            {
+                int c = g >> 1;
+                Vector128<byte> v = Vector128.ShiftRightLogical(Vector128.Load(w->Qs + 32 * (c >> 2) + 16 * (g & 1)), 2 * (c & 3)) & m3;
+                isum += Int8Dot.MultiplyAdd(v.AsSByte(), Vector128.Load(a->Qs + 16 * g)) * (w->Scales[g] & 0xF);
+                msum += (w->Scales[g] >> 4) * a->BSums[g];
+            }
+            sum += Fp16.HalfToSingle(w->D) * a->D * Vector128.Sum(isum) - Fp16.HalfToSingle(w->DMin) * a->D * msum;
+        }
+        return sum;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

@@ -15,13 +15,47 @@ internal sealed unsafe class Q3_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q3_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ3_K.DequantizeRow(new ReadOnlySpan<BlockQ3_K>(row, dst.Length / BlockQ3_K.Elements), dst);
 
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path >= SimdPath.Avx2 ? DotAvx2(row, activations, n) : DotScalar(row, activations, n);
+    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
+    {
+        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        SimdPath.Vector128 => DotVector128(row, activations, n),
+        _ => DotScalar(row, activations, n),
+    };
+
+    /// <summary>
+    /// The portable path (ARM64 and others), one 16-value group a step, unpacked as the AVX2 runs are: group g
+    /// (of run c = g / 2) takes bit pair 2(c % 4) of its qs bytes and bit c of its hmask bytes, less 4; then
+    /// <see cref="Int8Dot"/>'s widening integers, each group's sum times its 6-bit signed scale.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotVector128(byte* row, byte* activations, int n)
+    {
+        var w = (BlockQ3_K*)row;
+        var a = (BlockQ8_K*)activations;
+        Vector128<byte> m3 = Vector128.Create((byte)3), one = Vector128<byte>.One, four = Vector128.Create((byte)4);
+        sbyte* sc = stackalloc sbyte[16];
+        float sum = 0;
+        for (int b = 0; b < n / BlockQ3_K.Elements; b++, w++, a++)
+        {
+            w->UnpackScales(new Span<sbyte>(sc, 16));
+            Vector128<int> isum = Vector128<int>.Zero;
+            for (int g = 0; g < 16; g++)
+            {
+                int c = g >> 1, at = 16 * (g & 1);
+                Vector128<byte> low = Vector128.ShiftRightLogical(Vector128.Load(w->Qs + 32 * (c >> 2) + at), 2 * (c & 3)) & m3;
+                Vector128<byte> high = Vector128.ShiftRightLogical(Vector128.Load(w->HMask + at), c) & one;
+                Vector128<sbyte> v = ((low | Vector128.ShiftLeft(high, 2)) - four).AsSByte();
+                isum += Int8Dot.MultiplyAdd(v, Vector128.Load(a->Qs + 16 * g)) * (int)sc[g];
+            }
+            sum += Fp16.HalfToSingle(w->D) * a->D * Vector128.Sum(isum);
+        }
+        return sum;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
