@@ -8,23 +8,17 @@ namespace LlamaPS.Engine.Cpu;
 internal static class Int8Dot
 {
     /// <summary>
-    /// Sums of 4 adjacent products of 32 int8 pairs, as 8 int32 lanes. AVX2 multiplies unsigned by signed bytes only,
-    /// so |x| takes x's sign over to y (ggml's trick); pair sums stay below 2*128*127 and never saturate.
+    /// Sums of 4 adjacent products of 32 int8 pairs, as 8 int32 lanes. The byte multiply-adds take unsigned
+    /// by signed bytes only, so |x| takes x's sign over to y (ggml's trick); pair sums stay below 2*128*127.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> MultiplyAdd(Vector256<sbyte> x, Vector256<sbyte> y)
-    {
-        Vector256<short> pairs = Avx2.MultiplyAddAdjacent(Avx2.Abs(x), Avx2.Sign(y, x));
-        return Avx2.MultiplyAddAdjacent(pairs, Vector256.Create((short)1));
-    }
+    public static Vector256<int> MultiplyAdd<TMultiplyAdd>(Vector256<sbyte> x, Vector256<sbyte> y) where TMultiplyAdd : IInt8MultiplyAdd =>
+        TMultiplyAdd.Sum(Avx2.Abs(x), Avx2.Sign(y, x));
 
-    /// <summary>As <see cref="MultiplyAdd(Vector256{sbyte}, Vector256{sbyte})"/>, each group of 8 short products scaled by a per-16-bytes weight.</summary>
+    /// <summary>acc + as <see cref="MultiplyAdd{TMultiplyAdd}"/>, each group of 8 short products scaled by a per-16-bytes weight.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> MultiplyAddScaled(Vector256<sbyte> x, Vector256<sbyte> y, Vector256<short> scales)
-    {
-        Vector256<short> pairs = Avx2.MultiplyAddAdjacent(Avx2.Abs(x), Avx2.Sign(y, x));
-        return Avx2.MultiplyAddAdjacent(pairs, scales);
-    }
+    public static Vector256<int> MultiplyAddScaled<TMultiplyAdd>(Vector256<int> acc, Vector256<sbyte> x, Vector256<sbyte> y, Vector256<short> scales) where TMultiplyAdd : IInt8MultiplyAdd =>
+        TMultiplyAdd.AddScaled(acc, Avx2.Abs(x), Avx2.Sign(y, x), scales);
 
     /// <summary>Portable path (ARM64 and others): widen to 16 bits, multiply, widen and add to 32 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -13,11 +13,12 @@ public enum SimdPath
     /// <summary>AVX2 with FMA: 256-bit integer multiply-adds (vpmaddubsw / vpmaddwd).</summary>
     Avx2,
     /// <summary>
-    /// AVX2 with AVX-VNNI's vpdpbusd (256-bit): the unsigned-by-signed byte products of Q4_0 and Q8_0 summed straight
-    /// into int32 lanes, one instruction where AVX2 takes vpmaddubsw and vpmaddwd, with the same integers (nothing
-    /// these blocks hold saturates 16 bits), so the result is AVX2's to the bit. AVX-512 does not imply it (Zen 4
-    /// has AVX-512 and no AVX-VNNI), so a kernel takes it only where <see cref="SimdPaths.IsSupported"/> says so; other
-    /// kernels take their AVX2 code on it.
+    /// AVX2 with AVX-VNNI (256-bit), for every integer kernel: vpdpbusd sums each 4 unsigned-by-signed byte products
+    /// straight into int32 lanes, one instruction where AVX2 takes vpmaddubsw, vpmaddwd and an add, and vpdpwssd
+    /// fuses the K-quants' per-sub-block scale multiply with the add (<see cref="IInt8MultiplyAdd"/>). The integers
+    /// are AVX2's (no 16-bit pair sum saturates), so the results are AVX2's to the bit. AVX-512 does not imply it
+    /// (Zen 4 has AVX-512 and no AVX-VNNI), so a kernel takes it only where <see cref="SimdPaths.TakesAvxVnni"/> says
+    /// so; the float kernels (F32, F16, BF16) take their AVX2 code on it.
     /// </summary>
     AvxVnni,
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LlamaPS.Engine.Quants;
@@ -22,6 +23,7 @@ public unsafe struct BlockIQ4_XS
     public fixed byte Qs[Elements / 2];
 
     /// <summary>Sub-block <paramref name="s"/>'s scale, -32..31.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly int Scale(int s) => (((ScalesL[s / 2] >> (4 * (s & 1))) & 0xF) | (((ScalesH >> (2 * s)) & 3) << 4)) - 32;
 
     /// <summary>The 256 values (table levels) in element order: sub-block s takes qs[16s..16s+15], low nibbles first.</summary>

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace LlamaPS.Engine.Quants;
 
@@ -36,12 +38,25 @@ public unsafe struct BlockQ3_K
     /// The 16 group scales (-32..31). Group g's low 4 bits are the low (g &lt; 8) or high nibble of scales[g % 8];
     /// its high 2 bits are bit pair g / 4 of scales[8 + g % 4].
     /// </summary>
-    public readonly void UnpackScales(Span<sbyte> scales)
+    public readonly void UnpackScales(Span<sbyte> scales) => ScaleVector().CopyTo(scales);
+
+    /// <summary>
+    /// <see cref="UnpackScales"/> as one vector, four groups per 32-bit word (ggml's way): word k takes the low (k &lt; 2)
+    /// or high nibbles of bytes 0-3 (k even) or 4-7 (k odd), and bit pair k of bytes 8-11 above them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Vector128<sbyte> ScaleVector()
     {
-        for (int g = 0; g < 16; g++)
+        fixed (byte* s = Scales)
         {
-            int low = (Scales[g % 8] >> (g < 8 ? 0 : 4)) & 0xF, high = (Scales[8 + g % 4] >> (2 * (g / 4))) & 3;
-            scales[g] = (sbyte)((low | (high << 4)) - 32);
+            uint a0 = Unsafe.ReadUnaligned<uint>(s), a1 = Unsafe.ReadUnaligned<uint>(s + 4), high = Unsafe.ReadUnaligned<uint>(s + 8);
+            const uint nibbles = 0x0F0F0F0F, pairs = 0x03030303;
+            Vector128<uint> words = Vector128.Create(
+                (a0 & nibbles) | (high & pairs) << 4,
+                (a1 & nibbles) | (high >> 2 & pairs) << 4,
+                (a0 >> 4 & nibbles) | (high >> 4 & pairs) << 4,
+                (a1 >> 4 & nibbles) | (high >> 6 & pairs) << 4);
+            return words.AsSByte() - Vector128.Create((sbyte)32);
         }
     }
 

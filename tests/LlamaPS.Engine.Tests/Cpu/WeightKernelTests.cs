@@ -34,6 +34,14 @@ public unsafe class WeightKernelTests
         return data;
     }
 
+    public static TheoryData<GgmlType, int, SimdPath> KQuantPathCases()
+    {
+        var data = new TheoryData<GgmlType, int, SimdPath>();
+        foreach (var (type, n, path) in PathCases().Select(c => c.Data).Where(c => WeightKernel.For(c.Item1)!.Activation == ActivationFormat.Q8_K))
+            data.Add(type, n, path);
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(PathCases))]
     public void EveryVectorPathEqualsScalarDot(GgmlType type, int n, SimdPath path)
@@ -68,12 +76,19 @@ public unsafe class WeightKernelTests
         }
     }
 
-    /// <summary>AVX-VNNI's vpdpbusd gives the integers of AVX2's two multiply-adds: one-token products and tiles to the bit.</summary>
+    public static TheoryData<GgmlType, int> AvxVnniCases()
+    {
+        var data = new TheoryData<GgmlType, int>();
+        foreach (var (type, n) in Sizes().Where(c => WeightKernel.For(c.Type)!.Paths.Contains(SimdPath.AvxVnni))) data.Add(type, n);
+        return data;
+    }
+
+    /// <summary>
+    /// AVX-VNNI's vpdpbusd and vpdpwssd give the integers of AVX2's multiply-adds: every kernel that has the path,
+    /// one-token products and tiles, to the bit.
+    /// </summary>
     [Theory]
-    [InlineData(GgmlType.Q4_0, 32)]
-    [InlineData(GgmlType.Q4_0, 4064)]
-    [InlineData(GgmlType.Q8_0, 96)]
-    [InlineData(GgmlType.Q8_0, 4064)]
+    [MemberData(nameof(AvxVnniCases))]
     public void AvxVnniDotEqualsAvx2BitForBit(GgmlType type, int n)
     {
         if (!SimdPaths.IsSupported(SimdPath.AvxVnni)) Assert.Skip("This CPU has no AvxVnni.");
@@ -104,6 +119,31 @@ public unsafe class WeightKernelTests
         var (weights, acts, kernel) = Random(type, n, seed: 3 * n);
         fixed (byte* w = weights, a = acts)
             Assert.Equal(BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx2)), BitConverter.SingleToInt32Bits(kernel.Dot(w, a, n, SimdPath.Avx512)));
+    }
+
+    /// <summary>
+    /// A K-quant's prompt tile gives each (row, token) the one-token product to the bit (ggml's f32 order, which the
+    /// golden tolerances rely on), so a token's logits do not depend on the batch it came in.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KQuantPathCases))]
+    public void KQuantTilesEqualOneTokenDotsBitForBit(GgmlType type, int n, SimdPath path)
+    {
+        if (!SimdPaths.IsSupported(path)) Assert.Skip($"This CPU has no {path}.");
+        var kernel = WeightKernel.For(type)!;
+        var (rows, tokens) = kernel.TileFor(path, 64);
+        var (weights, acts, _) = Random(type, n, seed: 2 * n, rows: rows, tokens: tokens);
+        long rowBytes = GgmlTypeTraits.RowBytes(type, n);
+        int actBytes = kernel.Activation.RowBytes(n);
+        var y = new float[rows * tokens];
+        fixed (byte* w = weights, a = acts)
+        fixed (float* yp = y)
+        {
+            kernel.DotTile(w, rowBytes, a, actBytes, n, yp, rows, path, 64);
+            for (int t = 0; t < tokens; t++)
+                for (int r = 0; r < rows; r++)
+                    Assert.Equal(BitConverter.SingleToInt32Bits(kernel.Dot(w + r * rowBytes, a + t * actBytes, n, path)), BitConverter.SingleToInt32Bits(y[t * rows + r]));
+        }
     }
 
     /// <summary>
@@ -249,6 +289,25 @@ public unsafe class WeightKernelTests
                                              (GgmlType.Q8_1, BlockQ8_1.Bytes), (GgmlType.Q4_1, BlockQ4_1.Bytes), (GgmlType.Q5_0, BlockQ5_0.Bytes), (GgmlType.Q5_1, BlockQ5_1.Bytes), (GgmlType.IQ4_NL, BlockIQ4_NL.Bytes),
                                              (GgmlType.Q2_K, BlockQ2_K.Bytes), (GgmlType.Q3_K, BlockQ3_K.Bytes), (GgmlType.Q4_K, BlockQ4_K.Bytes), (GgmlType.Q5_K, BlockQ5_K.Bytes), (GgmlType.IQ4_XS, BlockIQ4_XS.Bytes) })
             Assert.Equal(bytes, GgmlTypeTraits.TypeSize(type));
+    }
+
+    /// <summary>Q3_K's scales unpacked four to a 32-bit word equal ggml's per-group expression, for random scale bytes.</summary>
+    [Fact]
+    public void Q3_KScalesEqualThePerGroupExpression()
+    {
+        var random = new Random(11);
+        var block = new BlockQ3_K();
+        for (int trial = 0; trial < 1000; trial++)
+        {
+            for (int i = 0; i < 12; i++) block.Scales[i] = (byte)random.Next(256);
+            var scales = new sbyte[16];
+            block.UnpackScales(scales);
+            for (int g = 0; g < 16; g++)
+            {
+                int low = (block.Scales[g % 8] >> (g < 8 ? 0 : 4)) & 0xF, high = (block.Scales[8 + g % 4] >> (2 * (g / 4))) & 3;
+                Assert.Equal((low | high << 4) - 32, scales[g]);
+            }
+        }
     }
 
     [Fact]

@@ -11,14 +11,14 @@ internal sealed unsafe class IQ4_NLKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.IQ4_NL;
     public override ActivationFormat Activation => ActivationFormat.Q8_0;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockIQ4_NL.DequantizeRow(new ReadOnlySpan<BlockIQ4_NL>(row, dst.Length / BlockIQ4_NL.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        >= SimdPath.Avx2 => Q8_0PairedDot<Block>.Avx2Dot(row, activations, n),
+        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_0PairedDot<Block>.Avx2Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_0PairedDot<Block>.Avx2Dot<Avx2MultiplyAdd>(row, activations, n),
         SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128Dot(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
@@ -26,8 +26,11 @@ internal sealed unsafe class IQ4_NLKernel : WeightKernel
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
         path >= SimdPath.Avx2 && tokens > 1 ? (Q8_0PairedDot<Block>.TileRows, Q8_0PairedDot<Block>.TileTokens) : (1, 1);
 
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
-        Q8_0PairedDot<Block>.Avx2Tile(row, rowStride, activations, activationStride, n, y, yStride);
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (SimdPaths.TakesAvxVnni(path)) Q8_0PairedDot<Block>.Avx2Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+        else Q8_0PairedDot<Block>.Avx2Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
@@ -51,10 +54,17 @@ internal sealed unsafe class IQ4_NLKernel : WeightKernel
     {
         public static int BlockBytes => BlockIQ4_NL.Bytes;
 
-        private static Vector128<byte> Table => Vector128.Create((sbyte)-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113).AsByte();
+        private static Vector128<byte> Table
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => Vector128.Create((sbyte)-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113).AsByte();
+        }
 
-        public static Vector256<sbyte> Unpack256(byte* block) =>
-            Avx2.Shuffle(Vector256.Create(Table, Table), QuantUnpack.Nibbles256(block + 2)).AsSByte();
+        public static Vector256<sbyte> Unpack256(byte* block) => Levels256(block + 2);
+
+        /// <summary>The table levels of 16 bytes of packed indices: low nibbles (values 0-15), then high (16-31). IQ4_XS packs its sub-blocks alike.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector256<sbyte> Levels256(byte* qs) => Avx2.Shuffle(Vector256.Create(Table, Table), QuantUnpack.Nibbles256(qs)).AsSByte();
 
         public static (Vector128<sbyte> Low, Vector128<sbyte> High) Unpack128(byte* block) => Levels128(block + 2);
 

@@ -14,17 +14,26 @@ internal sealed unsafe class IQ4_XSKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.IQ4_XS;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockIQ4_XS.DequantizeRow(new ReadOnlySpan<BlockIQ4_XS>(row, dst.Length / BlockIQ4_XS.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_KRunsDot<Runs>.Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_KRunsDot<Runs>.Dot<Avx2MultiplyAdd>(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_KRunsDot<Runs>.TileRows, Q8_KRunsDot<Runs>.TileTokens) : (1, 1);
+
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (SimdPaths.TakesAvxVnni(path)) Q8_KRunsDot<Runs>.Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+        else Q8_KRunsDot<Runs>.Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+    }
 
     /// <summary>
     /// The portable path (ARM64 and others): each sub-block's 16 bytes of indices become table levels by IQ4_NL's
@@ -71,28 +80,33 @@ internal sealed unsafe class IQ4_XSKernel : WeightKernel
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotAvx2(byte* row, byte* activations, int n)
+    /// <summary>
+    /// The super-block as <see cref="Q8_KRunsDot{TBlock}"/> takes it: run r is the table levels of the 16 index bytes
+    /// at 16r, low nibbles then high (IQ4_NL's vpshufb), signed; sub-block r's scale for both halves.
+    /// </summary>
+    internal readonly struct Runs : IQ8_KRunBlock<Runs>
     {
-        var w = (BlockIQ4_XS*)row;
-        var a = (BlockQ8_K*)activations;
-        Vector128<sbyte> levels = Vector128.Create(BlockIQ4_XS.Values);
-        Vector256<sbyte> table = Vector256.Create(levels, levels);
-        Vector128<byte> m4 = Vector128.Create((byte)0x0F);
-        Vector256<float> acc = Vector256<float>.Zero;
-        for (int b = 0; b < n / BlockIQ4_XS.Elements; b++)
+        private readonly BlockIQ4_XS* _w;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Runs(BlockIQ4_XS* w) => _w = w;
+
+        public static int BlockBytes => BlockIQ4_XS.Bytes;
+        public static bool Signed => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Runs Prepare(byte* block) => new((BlockIQ4_XS*)block);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<byte> Run(int r, out Vector256<short> scales)
         {
-            sbyte* x = a[b].Qs;
-            Vector256<int> isum = Vector256<int>.Zero;
-            for (int s = 0; s < 8; s++)
-            {
-                Vector128<byte> q = Vector128.Load(w[b].Qs + 16 * s);
-                Vector256<byte> idx = Vector256.Create(q & m4, Vector128.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & m4);
-                Vector256<sbyte> v = Avx2.Shuffle(table, idx.AsSByte());
-                isum += Int8Dot.MultiplyAddScaled(v, Vector256.Load(x + 32 * s), Vector256.Create((short)w[b].Scale(s)));
-            }
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(Fp16.HalfToSingle(w[b].D) * a[b].D), acc);
+            scales = Vector256.Create((short)_w->Scale(r));
+            return IQ4_NLKernel.Block.Levels256(_w->Qs + 16 * r).AsByte();
         }
-        return Vector256.Sum(acc);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Finish(BlockQ8_K* a, Vector256<int> isum, ref Vector256<float> acc, ref float rest) =>
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(Fp16.HalfToSingle(_w->D) * a->D), acc);
+
+        public static float Result(Vector256<float> acc, float rest) => Vector256.Sum(acc);
     }
 }

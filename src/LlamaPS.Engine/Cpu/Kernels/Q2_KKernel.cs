@@ -14,17 +14,26 @@ internal sealed unsafe class Q2_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q2_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ2_K.DequantizeRow(new ReadOnlySpan<BlockQ2_K>(row, dst.Length / BlockQ2_K.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_KRunsDot<Runs>.Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_KRunsDot<Runs>.Dot<Avx2MultiplyAdd>(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_KRunsDot<Runs>.TileRows, Q8_KRunsDot<Runs>.TileTokens) : (1, 1);
+
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (SimdPaths.TakesAvxVnni(path)) Q8_KRunsDot<Runs>.Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+        else Q8_KRunsDot<Runs>.Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+    }
 
     /// <summary>
     /// The portable path (ARM64 and others), one 16-value group a step: group g's 2-bit values are bit pair
@@ -77,38 +86,45 @@ internal sealed unsafe class Q2_KKernel : WeightKernel
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotAvx2(byte* row, byte* activations, int n)
+    /// <summary>The super-block as <see cref="Q8_KRunsDot{TBlock}"/> takes it: run r is bit pair 2(r % 4) of the 32 bytes of half r / 4.</summary>
+    internal readonly struct Runs : IQ8_KRunBlock<Runs>
     {
-        var w = (BlockQ2_K*)row;
-        var a = (BlockQ8_K*)activations;
-        Vector256<byte> m3 = Vector256.Create((byte)3);
-        Vector128<byte> m4 = Vector128.Create((byte)0x0F);
-        Vector256<float> acc = Vector256<float>.Zero;
-        for (int b = 0; b < n / BlockQ2_K.Elements; b++)
+        private readonly BlockQ2_K* _w;
+        // The 16 group scales (low nibbles) in both halves, for Nibbles.GroupScales; the 16 minimums (high nibbles).
+        private readonly Vector256<byte> _scales;
+        private readonly Vector256<short> _mins;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Runs(BlockQ2_K* w)
         {
-            byte* sc = w[b].Scales;
-            sbyte* x = a[b].Qs;
-            Vector128<byte> sc16 = Vector128.Load(sc);
-            Vector256<short> mins = Avx2.ConvertToVector256Int16(Vector128.ShiftRightLogical(sc16.AsUInt16(), 4).AsByte() & m4).AsInt16();
-            Vector256<int> isum = Vector256<int>.Zero;
-            for (int half = 0; half < 2; half++)
-            {
-                Vector256<byte> q = Vector256.Load(w[b].Qs + 32 * half);
-                for (int j = 0; j < 4; j++)
-                {
-                    int c = 4 * half + j;
-                    Vector256<byte> v = Vector256.ShiftRightLogical(q.AsUInt16(), 2 * j).AsByte() & m3;
-                    Vector256<short> p = Avx2.MultiplyAddAdjacent(v, Vector256.Load(x + 32 * c));
-                    isum += Avx2.MultiplyAddAdjacent(p, Vector256.Create(Vector128.Create((short)(sc[2 * c] & 0xF)), Vector128.Create((short)(sc[2 * c + 1] & 0xF))));
-                }
-            }
-            Vector256<int> msum = Avx2.MultiplyAddAdjacent(Vector256.Load(a[b].BSums), mins);
-            float da = a[b].D;
-            // ggml's order: the minimum term first, then the scaled sums.
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(msum), Vector256.Create(-(da * Fp16.HalfToSingle(w[b].DMin))), acc);
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w[b].D)), acc);
+            _w = w;
+            Vector128<byte> sc = Vector128.Load(w->Scales), m4 = Vector128.Create((byte)0x0F);
+            _scales = Vector256.Create(sc & m4, sc & m4);
+            _mins = Avx2.ConvertToVector256Int16(Vector128.ShiftRightLogical(sc.AsUInt16(), 4).AsByte() & m4).AsInt16();
         }
-        return Vector256.Sum(acc);
+
+        public static int BlockBytes => BlockQ2_K.Bytes;
+        public static bool Signed => false;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Runs Prepare(byte* block) => new((BlockQ2_K*)block);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<byte> Run(int r, out Vector256<short> scales)
+        {
+            scales = Nibbles.GroupScales(_scales, r);
+            return Vector256.ShiftRightLogical(Vector256.Load(_w->Qs + 32 * (r >> 2)).AsUInt16(), 2 * (r & 3)).AsByte() & Vector256.Create((byte)3);
+        }
+
+        // ggml's order: the minimum term first, then the scaled sums.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Finish(BlockQ8_K* a, Vector256<int> isum, ref Vector256<float> acc, ref float rest)
+        {
+            float da = a->D;
+            Vector256<int> msum = Avx2.MultiplyAddAdjacent(Vector256.Load(a->BSums), _mins);
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(msum), Vector256.Create(-(da * Fp16.HalfToSingle(_w->DMin))), acc);
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(_w->D)), acc);
+        }
+
+        public static float Result(Vector256<float> acc, float rest) => Vector256.Sum(acc);
     }
 }

@@ -15,17 +15,26 @@ internal sealed unsafe class Q3_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q3_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ3_K.DequantizeRow(new ReadOnlySpan<BlockQ3_K>(row, dst.Length / BlockQ3_K.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_KRunsDot<Runs>.Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_KRunsDot<Runs>.Dot<Avx2MultiplyAdd>(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_KRunsDot<Runs>.TileRows, Q8_KRunsDot<Runs>.TileTokens) : (1, 1);
+
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (SimdPaths.TakesAvxVnni(path)) Q8_KRunsDot<Runs>.Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+        else Q8_KRunsDot<Runs>.Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+    }
 
     /// <summary>
     /// The portable path (ARM64 and others), one 16-value group a step, unpacked as the AVX2 runs are: group g
@@ -80,34 +89,43 @@ internal sealed unsafe class Q3_KKernel : WeightKernel
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotAvx2(byte* row, byte* activations, int n)
+    /// <summary>
+    /// The super-block as <see cref="Q8_KRunsDot{TBlock}"/> takes it: run r is bit pair 2(r % 4) of the 32 qs bytes of
+    /// half r / 4 with bit r of the hmask bytes above it, less 4 (signed, -4..3).
+    /// </summary>
+    internal readonly struct Runs : IQ8_KRunBlock<Runs>
     {
-        var w = (BlockQ3_K*)row;
-        var a = (BlockQ8_K*)activations;
-        Vector256<byte> m3 = Vector256.Create((byte)3), m1 = Vector256.Create((byte)1), four = Vector256.Create((byte)4);
-        Vector256<float> acc = Vector256<float>.Zero;
-        sbyte* sc = stackalloc sbyte[16];
-        for (int b = 0; b < n / BlockQ3_K.Elements; b++)
+        private readonly BlockQ3_K* _w;
+        // The 16 signed 6-bit group scales in both halves, for Nibbles.GroupScales; the high bits.
+        private readonly Vector256<byte> _scales, _hmask;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Runs(BlockQ3_K* w)
         {
-            w[b].UnpackScales(new Span<sbyte>(sc, 16));
-            sbyte* x = a[b].Qs;
-            Vector256<byte> hm = Vector256.Load(w[b].HMask);
-            Vector256<int> isum = Vector256<int>.Zero;
-            for (int half = 0; half < 2; half++)
-            {
-                Vector256<byte> q = Vector256.Load(w[b].Qs + 32 * half);
-                for (int j = 0; j < 4; j++)
-                {
-                    int c = 4 * half + j;
-                    Vector256<byte> low = Vector256.ShiftRightLogical(q.AsUInt16(), 2 * j).AsByte() & m3;
-                    Vector256<byte> high = Vector256.ShiftRightLogical(hm.AsUInt16(), c).AsByte() & m1;
-                    Vector256<sbyte> v = ((low | Vector256.ShiftLeft(high, 2)) - four).AsSByte();
-                    isum += Int8Dot.MultiplyAddScaled(v, Vector256.Load(x + 32 * c), Vector256.Create(Vector128.Create((short)sc[2 * c]), Vector128.Create((short)sc[2 * c + 1])));
-                }
-            }
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(a[b].D * Fp16.HalfToSingle(w[b].D)), acc);
+            _w = w;
+            Vector128<sbyte> sc = w->ScaleVector();
+            _scales = Vector256.Create(sc, sc).AsByte();
+            _hmask = Vector256.Load(w->HMask);
         }
-        return Vector256.Sum(acc);
+
+        public static int BlockBytes => BlockQ3_K.Bytes;
+        public static bool Signed => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Runs Prepare(byte* block) => new((BlockQ3_K*)block);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<byte> Run(int r, out Vector256<short> scales)
+        {
+            scales = Nibbles.GroupScales(_scales, r);
+            Vector256<byte> low = Vector256.ShiftRightLogical(Vector256.Load(_w->Qs + 32 * (r >> 2)).AsUInt16(), 2 * (r & 3)).AsByte() & Vector256.Create((byte)3);
+            Vector256<byte> high = Vector256.ShiftRightLogical(_hmask.AsUInt16(), r).AsByte() & Vector256<byte>.One;
+            return (low | Vector256.ShiftLeft(high, 2)) - Vector256.Create((byte)4);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Finish(BlockQ8_K* a, Vector256<int> isum, ref Vector256<float> acc, ref float rest) =>
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(a->D * Fp16.HalfToSingle(_w->D)), acc);
+
+        public static float Result(Vector256<float> acc, float rest) => Vector256.Sum(acc);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -19,7 +20,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
 
     public override GgmlType Type => GgmlType.Q4_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.Avx512];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni, SimdPath.Avx512];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ4_K.DequantizeRow(new ReadOnlySpan<BlockQ4_K>(row, dst.Length / BlockQ4_K.Elements), dst);
@@ -33,42 +34,49 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx512 => DotOfOneRow(row, activations, n, path),
-        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? DotAvx2<AvxVnniMultiplyAdd>(row, activations, n) : DotAvx2<Avx2MultiplyAdd>(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path >= SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
 
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
-        TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (SimdPaths.TakesAvxVnni(path)) TileAvx2<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+        else TileAvx2<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+    }
 
     /// <summary>
     /// One super-block: unsigned nibbles times activations, each sub-block's pair sums times its scale (broadcast by
     /// one vpshufb, not eight scalar shift-and-broadcasts), and the minimum term from the activations' group sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block(BlockQ4_K* w, sbyte* x, Vector128<short> pairs, float da, ref Vector256<float> c, ref Vector128<float> m)
+    private static void Block<TMultiplyAdd>(BlockQ4_K* w, sbyte* x, Vector128<short> pairs, float da, ref Vector256<float> c, ref Vector128<float> m) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
         var (sc, mn) = BlockQ4_K.ScalesAndMins(w->Scales);
         Vector256<byte> scales = Nibbles.SubBlockScales(sc);
         byte* qs = w->Qs;
         Vector256<byte> q0 = Vector256.Load(qs), q1 = Vector256.Load(qs + 32), q2 = Vector256.Load(qs + 64), q3 = Vector256.Load(qs + 96);
-        Vector256<int> isum = Scaled(q0 & m4, x, scales, 0) + Scaled(Nibbles.High(q0), x, scales, 1)
-                            + Scaled(q1 & m4, x, scales, 2) + Scaled(Nibbles.High(q1), x, scales, 3)
-                            + Scaled(q2 & m4, x, scales, 4) + Scaled(Nibbles.High(q2), x, scales, 5)
-                            + Scaled(q3 & m4, x, scales, 6) + Scaled(Nibbles.High(q3), x, scales, 7);
+        Vector256<int> isum = Scaled<TMultiplyAdd>(Vector256<int>.Zero, q0 & m4, x, scales, 0);
+        isum = Scaled<TMultiplyAdd>(isum, Nibbles.High(q0), x, scales, 1);
+        isum = Scaled<TMultiplyAdd>(isum, q1 & m4, x, scales, 2);
+        isum = Scaled<TMultiplyAdd>(isum, Nibbles.High(q1), x, scales, 3);
+        isum = Scaled<TMultiplyAdd>(isum, q2 & m4, x, scales, 4);
+        isum = Scaled<TMultiplyAdd>(isum, Nibbles.High(q2), x, scales, 5);
+        isum = Scaled<TMultiplyAdd>(isum, q3 & m4, x, scales, 6);
+        isum = Scaled<TMultiplyAdd>(isum, Nibbles.High(q3), x, scales, 7);
         Vector128<int> minTerm = Nibbles.MinTerm(pairs, mn);
         m = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(minTerm), Vector128.Create(-(da * Fp16.HalfToSingle(w->DMin))), m);
         c = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w->D)), c);
     }
 
-    // Sub-block s: unsigned nibbles times activations, pair sums times the sub-block's scale, which a vpshufb
+    // acc + sub-block s: unsigned nibbles times activations, pair sums times the sub-block's scale, which a vpshufb
     // broadcasts from 16-bit lane s (s is a constant at every call, so the mask is too).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Scaled(Vector256<byte> q, sbyte* x, Vector256<byte> scales, int s) =>
-        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q, Vector256.Load(x + 32 * s)), Nibbles.ScaleOf(scales, s));
+    private static Vector256<int> Scaled<TMultiplyAdd>(Vector256<int> acc, Vector256<byte> q, sbyte* x, Vector256<byte> scales, int s) where TMultiplyAdd : struct, IInt8MultiplyAdd =>
+        TMultiplyAdd.AddScaled(acc, q, Vector256.Load(x + 32 * s), Nibbles.ScaleOf(scales, s));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)
@@ -104,7 +112,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotAvx2(byte* row, byte* activations, int n)
+    private static float DotAvx2<TMultiplyAdd>(byte* row, byte* activations, int n) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         var a = (BlockQ8_K*)activations;
         Vector256<float> c = default;
@@ -113,7 +121,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
         {
             WeightPrefetch.Ahead(row + b * BlockQ4_K.Bytes, BlockQ4_K.Bytes);
             Vector128<short> pairs = Nibbles.SubBlockSums(a[b].BSums);
-            Block((BlockQ4_K*)row + b, a[b].Qs, pairs, a[b].D, ref c, ref m);
+            Block<TMultiplyAdd>((BlockQ4_K*)row + b, a[b].Qs, pairs, a[b].D, ref c, ref m);
         }
         return Nibbles.Sum(c) + Nibbles.Sum(m);
     }
@@ -165,7 +173,7 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     /// terms take one 256-bit multiply-add per token.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileAvx2(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride)
+    private static void TileAvx2<TMultiplyAdd>(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<byte> m4 = Vector256.Create((byte)0x0F);
         // Per token t: scaled sums of row 0 (c[2t]) and row 1 (c[2t + 1]), and [row 0's | row 1's] minimum terms (m[t]).
@@ -189,14 +197,14 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
                 Vector256<short> s0l = Nibbles.ScaleOf(scales0, 2 * j), s0h = Nibbles.ScaleOf(scales0, 2 * j + 1);
                 Vector256<short> s1l = Nibbles.ScaleOf(scales1, 2 * j), s1h = Nibbles.ScaleOf(scales1, 2 * j + 1);
                 sbyte* x = a->Qs + 64 * j;
-                Step(x, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i00, ref i10);
-                Step(x + aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i01, ref i11);
-                Step(x + 2 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i02, ref i12);
-                Step(x + 3 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i03, ref i13);
-                Step(x + 4 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i04, ref i14);
-                Step(x + 5 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i05, ref i15);
-                Step(x + 6 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i06, ref i16);
-                Step(x + 7 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i07, ref i17);
+                Step<TMultiplyAdd>(x, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i00, ref i10);
+                Step<TMultiplyAdd>(x + aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i01, ref i11);
+                Step<TMultiplyAdd>(x + 2 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i02, ref i12);
+                Step<TMultiplyAdd>(x + 3 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i03, ref i13);
+                Step<TMultiplyAdd>(x + 4 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i04, ref i14);
+                Step<TMultiplyAdd>(x + 5 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i05, ref i15);
+                Step<TMultiplyAdd>(x + 6 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i06, ref i16);
+                Step<TMultiplyAdd>(x + 7 * aStride, lo0, hi0, s0l, s0h, lo1, hi1, s1l, s1h, ref i07, ref i17);
             }
             var f = new Factors(w0, w1, mn0, mn1);
             f.Finish((BlockQ8_K*)(byte*)a, i00, i10, c, m);
@@ -216,13 +224,13 @@ internal sealed unsafe class Q4_KKernel : WeightKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(sbyte* x, Vector256<byte> lo0, Vector256<byte> hi0, Vector256<short> s0l, Vector256<short> s0h,
+    private static void Step<TMultiplyAdd>(sbyte* x, Vector256<byte> lo0, Vector256<byte> hi0, Vector256<short> s0l, Vector256<short> s0h,
                              Vector256<byte> lo1, Vector256<byte> hi1, Vector256<short> s1l, Vector256<short> s1h,
-                             ref Vector256<int> i0, ref Vector256<int> i1)
+                             ref Vector256<int> i0, ref Vector256<int> i1) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<sbyte> xl = Vector256.Load(x), xh = Vector256.Load(x + 32);
-        i0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(lo0, xl), s0l) + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(hi0, xh), s0h);
-        i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(lo1, xl), s1l) + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(hi1, xh), s1h);
+        i0 = TMultiplyAdd.AddScaled(TMultiplyAdd.AddScaled(i0, lo0, xl, s0l), hi0, xh, s0h);
+        i1 = TMultiplyAdd.AddScaled(TMultiplyAdd.AddScaled(i1, lo1, xl, s1l), hi1, xh, s1h);
     }
 
     /// <summary>A super-block's per-row factors for the tile's 2 rows: scales d, the minimums (both rows in one vector) and -dmin.</summary>
@@ -264,6 +272,30 @@ internal static class Nibbles
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<short> ScaleOf(Vector256<byte> scales, int s) =>
         Avx2.Shuffle(scales, Vector256.Create((ushort)(2 * s | (2 * s + 1) << 8)).AsByte()).AsInt16();
+
+    /// <summary>
+    /// [scale of group 2c x8 | scale of group 2c+1 x8] as shorts, from a super-block's 16 signed 8-bit group scales in
+    /// both halves of <paramref name="scales"/>: a vpshufb puts each scale in the high byte of its lanes, an arithmetic
+    /// shift extends it (Q6_K, Q3_K, and Q2_K's 4-bit scales).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<short> GroupScales(Vector256<byte> scales, int c) =>
+        Avx2.ShiftRightArithmetic(Avx2.Shuffle(scales, Vector256.Load(ScaleMasks + 32 * c)).AsInt16(), 8);
+
+    // Per chunk c: in the low half, lanes (zero, byte 2c); in the high half, (zero, byte 2c+1).
+    private static unsafe byte* ScaleMasks => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(ScaleMaskBytes));
+
+    private static ReadOnlySpan<byte> ScaleMaskBytes =>
+    [
+        0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1,
+        0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3,
+        0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5,
+        0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7,
+        0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9,
+        0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11,
+        0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13,
+        0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15,
+    ];
 
     /// <summary>High nibbles of each byte (a 16-bit shift, then a mask for what the neighbour byte leaked in).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

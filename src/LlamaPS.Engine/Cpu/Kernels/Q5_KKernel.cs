@@ -14,17 +14,26 @@ internal sealed unsafe class Q5_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q5_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ5_K.DequantizeRow(new ReadOnlySpan<BlockQ5_K>(row, dst.Length / BlockQ5_K.Elements), dst);
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
-        >= SimdPath.Avx2 => DotAvx2(row, activations, n),
+        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_KRunsDot<Runs>.Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_KRunsDot<Runs>.Dot<Avx2MultiplyAdd>(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_KRunsDot<Runs>.TileRows, Q8_KRunsDot<Runs>.TileTokens) : (1, 1);
+
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (SimdPaths.TakesAvxVnni(path)) Q8_KRunsDot<Runs>.Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+        else Q8_KRunsDot<Runs>.Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotVector128(byte* row, byte* activations, int n)
@@ -52,39 +61,50 @@ internal sealed unsafe class Q5_KKernel : WeightKernel
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotAvx2(byte* row, byte* activations, int n)
+    /// <summary>
+    /// The super-block as <see cref="Q8_KRunsDot{TBlock}"/> takes it: run r is the low (r even) or high nibbles of the
+    /// 32 bytes at 32(r / 2), with bit r of the qh bytes as bit 4 (unsigned, 0..31); sub-block r's scale for both halves.
+    /// </summary>
+    internal readonly struct Runs : IQ8_KRunBlock<Runs>
     {
-        var w = (BlockQ5_K*)row;
-        var a = (BlockQ8_K*)activations;
-        Vector256<byte> m4 = Vector256.Create((byte)0x0F), bit = Vector256.Create((byte)0x10);
-        Vector256<float> acc = Vector256<float>.Zero;
-        float mins = 0;
-        for (int b = 0; b < n / BlockQ5_K.Elements; b++)
+        private readonly BlockQ5_K* _w;
+        private readonly ulong _scales;
+        private readonly Vector256<short> _mins;
+        private readonly Vector256<byte> _qh;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Runs(BlockQ5_K* w)
         {
-            var (sc, mn) = BlockQ4_K.ScalesAndMins(w[b].Scales);
-            byte* qs = w[b].Qs;
-            sbyte* x = a[b].Qs;
-            Vector256<byte> qh = Vector256.Load(w[b].Qh);
-            Vector256<int> isum = Vector256<int>.Zero;
-            for (int j = 0; j < 4; j++)
-            {
-                Vector256<byte> q = Vector256.Load(qs + 32 * j);
-                // Bit 2j of qh to bit 4 for the low nibbles, bit 2j+1 for the high ones.
-                Vector256<byte> h = Vector256.ShiftLeft(Vector256.ShiftRightLogical(qh.AsUInt16(), 2 * j), 4).AsByte();
-                Vector256<byte> lo = (q & m4) | (h & bit);
-                Vector256<byte> hi = Nibbles.High(q) | (Vector256.ShiftRightLogical(h.AsUInt16(), 1).AsByte() & bit);
-                Vector256<short> plo = Avx2.MultiplyAddAdjacent(lo, Vector256.Load(x + 64 * j));
-                Vector256<short> phi = Avx2.MultiplyAddAdjacent(hi, Vector256.Load(x + 64 * j + 32));
-                isum += Avx2.MultiplyAddAdjacent(plo, Vector256.Create((short)(byte)(sc >> (16 * j))));
-                isum += Avx2.MultiplyAddAdjacent(phi, Vector256.Create((short)(byte)(sc >> (16 * j + 8))));
-            }
-            int msum = Vector256.Sum(Avx2.MultiplyAddAdjacent(Vector256.Load(a[b].BSums), Nibbles.PairedMins(mn)));
-            float da = a[b].D;
-            // ggml's order: the minimum term as one exact int per super-block, kept apart from the vector sums.
-            mins += -(da * Fp16.HalfToSingle(w[b].DMin)) * msum;
-            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(w[b].D)), acc);
+            _w = w;
+            (_scales, ulong mins) = BlockQ4_K.ScalesAndMins(w->Scales);
+            _mins = Nibbles.PairedMins(mins);
+            _qh = Vector256.Load(w->Qh);
         }
-        return Vector256.Sum(acc) + mins;
+
+        public static int BlockBytes => BlockQ5_K.Bytes;
+        public static bool Signed => false;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Runs Prepare(byte* block) => new((BlockQ5_K*)block);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<byte> Run(int r, out Vector256<short> scales)
+        {
+            scales = Vector256.Create((short)(byte)(_scales >> (8 * r)));
+            Vector256<byte> q = Vector256.Load(_w->Qs + 32 * (r >> 1));
+            Vector256<byte> low = (r & 1) == 0 ? q & Vector256.Create((byte)0x0F) : Nibbles.High(q);
+            return low | (Vector256.ShiftLeft(Vector256.ShiftRightLogical(_qh.AsUInt16(), r), 4).AsByte() & Vector256.Create((byte)0x10));
+        }
+
+        // ggml's order: the minimum term as one exact int per super-block, kept apart from the vector sums.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Finish(BlockQ8_K* a, Vector256<int> isum, ref Vector256<float> acc, ref float rest)
+        {
+            float da = a->D;
+            int msum = Vector256.Sum(Avx2.MultiplyAddAdjacent(Vector256.Load(a->BSums), _mins));
+            rest += -(da * Fp16.HalfToSingle(_w->DMin)) * msum;
+            acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(da * Fp16.HalfToSingle(_w->D)), acc);
+        }
+
+        public static float Result(Vector256<float> acc, float rest) => Vector256.Sum(acc) + rest;
     }
 }

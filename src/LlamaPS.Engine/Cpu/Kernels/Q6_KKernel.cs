@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -17,7 +16,7 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
 {
     public override GgmlType Type => GgmlType.Q6_K;
     public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.Avx512];
+    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni, SimdPath.Avx512];
 
     public const int TileRows = 2, TileTokens = 8;
 
@@ -30,7 +29,7 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx512 => DotOfOneRow(row, activations, n, path),
-        >= SimdPath.Avx2 => DotVector(row, activations, n),
+        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? DotAvx2<AvxVnniMultiplyAdd>(row, activations, n) : DotAvx2<Avx2MultiplyAdd>(row, activations, n),
         SimdPath.Vector128 => DotVector128(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
@@ -68,8 +67,11 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) => path >= SimdPath.Avx2 && tokens >= TileTokens ? (TileRows, TileTokens) : (1, 1);
 
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
-        TileAvx2(row, rowStride, activations, activationStride, n, y, yStride);
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
+    {
+        if (SimdPaths.TakesAvxVnni(path)) TileAvx2<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+        else TileAvx2<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
+    }
 
     /// <summary>
     /// y[t * yStride + r] for 2 rows and 8 tokens (AVX2): each 32-value run unpacked once for 8 tokens. The 6-bit
@@ -79,7 +81,7 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
     /// integer sums anyway).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileAvx2(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride)
+    private static void TileAvx2<TMultiplyAdd>(byte* row, long rowStride, byte* activations, long aStride, int n, float* y, long yStride) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         // Per token t: row 0's sums in acc[2t], row 1's in acc[2t + 1].
         Vector256<float>* acc = stackalloc Vector256<float>[TileRows * TileTokens];
@@ -96,16 +98,16 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
             for (int c = 0; c < 8; c++)
             {
                 Vector256<byte> q0 = UnsignedChunk(w0, c), q1 = UnsignedChunk(w1, c);
-                Vector256<short> s0 = GroupScales(dup0, c), s1 = GroupScales(dup1, c);
+                Vector256<short> s0 = Nibbles.GroupScales(dup0, c), s1 = Nibbles.GroupScales(dup1, c);
                 sbyte* x = a->Qs + 32 * c;
-                Step(Vector256.Load(x), q0, s0, q1, s1, ref i00, ref i10);
-                Step(Vector256.Load(x + aStride), q0, s0, q1, s1, ref i01, ref i11);
-                Step(Vector256.Load(x + 2 * aStride), q0, s0, q1, s1, ref i02, ref i12);
-                Step(Vector256.Load(x + 3 * aStride), q0, s0, q1, s1, ref i03, ref i13);
-                Step(Vector256.Load(x + 4 * aStride), q0, s0, q1, s1, ref i04, ref i14);
-                Step(Vector256.Load(x + 5 * aStride), q0, s0, q1, s1, ref i05, ref i15);
-                Step(Vector256.Load(x + 6 * aStride), q0, s0, q1, s1, ref i06, ref i16);
-                Step(Vector256.Load(x + 7 * aStride), q0, s0, q1, s1, ref i07, ref i17);
+                Step<TMultiplyAdd>(Vector256.Load(x), q0, s0, q1, s1, ref i00, ref i10);
+                Step<TMultiplyAdd>(Vector256.Load(x + aStride), q0, s0, q1, s1, ref i01, ref i11);
+                Step<TMultiplyAdd>(Vector256.Load(x + 2 * aStride), q0, s0, q1, s1, ref i02, ref i12);
+                Step<TMultiplyAdd>(Vector256.Load(x + 3 * aStride), q0, s0, q1, s1, ref i03, ref i13);
+                Step<TMultiplyAdd>(Vector256.Load(x + 4 * aStride), q0, s0, q1, s1, ref i04, ref i14);
+                Step<TMultiplyAdd>(Vector256.Load(x + 5 * aStride), q0, s0, q1, s1, ref i05, ref i15);
+                Step<TMultiplyAdd>(Vector256.Load(x + 6 * aStride), q0, s0, q1, s1, ref i06, ref i16);
+                Step<TMultiplyAdd>(Vector256.Load(x + 7 * aStride), q0, s0, q1, s1, ref i07, ref i17);
             }
             Vector256<short> sc0 = Avx2.ConvertToVector256Int16(raw0), sc1 = Avx2.ConvertToVector256Int16(raw1);
             Vector256<float> d0 = Vector256.Create(Fp16.HalfToSingle(w0->D)), d1 = Vector256.Create(Fp16.HalfToSingle(w1->D));
@@ -136,36 +138,13 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
         return low | ShiftLeft(ShiftRight(h, 2 * k) & Vector256.Create((byte)3), 4);
     }
 
-    /// <summary>
-    /// [scale of group 2c x8 | scale of group 2c+1 x8] as shorts, from the block's 16 scales in both halves of
-    /// <paramref name="scales"/>: a vpshufb puts each scale in the high byte of its lanes, an arithmetic shift extends it.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<short> GroupScales(Vector256<byte> scales, int c) =>
-        Avx2.ShiftRightArithmetic(Avx2.Shuffle(scales, Vector256.Load(ScaleMasks + 32 * c)).AsInt16(), 8);
-
-    // Per chunk c: in the low half, lanes (zero, byte 2c); in the high half, (zero, byte 2c+1).
-    private static byte* ScaleMasks => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(ScaleMaskBytes));
-
-    private static ReadOnlySpan<byte> ScaleMaskBytes =>
-    [
-        0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1, 0x80, 1,
-        0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 2, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3, 0x80, 3,
-        0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 4, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5, 0x80, 5,
-        0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 6, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7, 0x80, 7,
-        0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 8, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9, 0x80, 9,
-        0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 10, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11, 0x80, 11,
-        0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 12, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13, 0x80, 13,
-        0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 14, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15, 0x80, 15,
-    ];
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(Vector256<sbyte> x, Vector256<byte> q0, Vector256<short> s0, Vector256<byte> q1, Vector256<short> s1,
-                             ref Vector256<int> i0, ref Vector256<int> i1)
+    private static void Step<TMultiplyAdd>(Vector256<sbyte> x, Vector256<byte> q0, Vector256<short> s0, Vector256<byte> q1, Vector256<short> s1,
+                             ref Vector256<int> i0, ref Vector256<int> i1) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         // Each 16-bit pair sum is at most 2 * 63 * 128, far from saturating.
-        i0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, x), s0);
-        i1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q1, x), s1);
+        i0 = TMultiplyAdd.AddScaled(i0, q0, x, s0);
+        i1 = TMultiplyAdd.AddScaled(i1, q1, x, s1);
     }
 
     /// <summary>Takes the -32 offset out of the super-block's sums (32 * scale_g * bsum_g, lane by lane), then scales into the 2 rows' f32 sums acc[0], acc[1].</summary>
@@ -185,7 +164,7 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
         BlockQ6_K.DequantizeRow(new ReadOnlySpan<BlockQ6_K>(row, dst.Length / BlockQ6_K.Elements), dst);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotVector(byte* row, byte* activations, int n)
+    private static float DotAvx2<TMultiplyAdd>(byte* row, byte* activations, int n) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         var w = (BlockQ6_K*)row;
         var a = (BlockQ8_K*)activations;
@@ -210,10 +189,10 @@ internal sealed unsafe class Q6_KKernel : WeightKernel
                 Vector256<byte> q3 = ShiftRight(qlB, 4) | HighPair(h, 3);
                 sbyte* act = a[b].Qs + 128 * half;
                 int c = 4 * half;
-                isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, Vector256.Load(act)), GroupScales(scales, c));
-                isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q1, Vector256.Load(act + 32)), GroupScales(scales, c + 1));
-                isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q2, Vector256.Load(act + 64)), GroupScales(scales, c + 2));
-                isum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q3, Vector256.Load(act + 96)), GroupScales(scales, c + 3));
+                isum = TMultiplyAdd.AddScaled(isum, q0, Vector256.Load(act), Nibbles.GroupScales(scales, c));
+                isum = TMultiplyAdd.AddScaled(isum, q1, Vector256.Load(act + 32), Nibbles.GroupScales(scales, c + 1));
+                isum = TMultiplyAdd.AddScaled(isum, q2, Vector256.Load(act + 64), Nibbles.GroupScales(scales, c + 2));
+                isum = TMultiplyAdd.AddScaled(isum, q3, Vector256.Load(act + 96), Nibbles.GroupScales(scales, c + 3));
             }
             float d = Fp16.HalfToSingle(w[b].D) * a[b].D;
             acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(isum), Vector256.Create(d), acc);

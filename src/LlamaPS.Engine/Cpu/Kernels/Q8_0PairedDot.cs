@@ -9,20 +9,21 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// Dot products and GEMM tiles of 32-value weight blocks (<typeparamref name="TBlock"/>) with Q8_0 activations:
 /// per block, d_w * d_a * sum(q_w * q_a) with the integer sum in vector registers.
 /// The tile takes 2 weight rows by 4 tokens: each weight block is unpacked once for 4 tokens and each activation
-/// block loaded once for 2 rows, with the 8 sums kept in registers (tinyBLAS's register blocking).
+/// block loaded once for 2 rows, with the 8 sums kept in registers (tinyBLAS's register blocking). The 256-bit
+/// code is AVX2's or AVX-VNNI's by its <see cref="IInt8MultiplyAdd"/> type argument.
 /// </summary>
 internal static unsafe class Q8_0PairedDot<TBlock> where TBlock : IQ8_0PairedBlock
 {
     public const int TileRows = 2, TileTokens = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Avx2Dot(byte* w, byte* a, int n)
+    public static float Avx2Dot<TMultiplyAdd>(byte* w, byte* a, int n) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<float> acc = Vector256<float>.Zero;
         for (int b = 0; b < n / 32; b++)
         {
             byte* wb = w + b * TBlock.BlockBytes, ab = a + b * BlockQ8_0.Bytes;
-            Vector256<int> p = Int8Dot.MultiplyAdd(TBlock.Unpack256(wb), Vector256.Load((sbyte*)(ab + 2)));
+            Vector256<int> p = Int8Dot.MultiplyAdd<TMultiplyAdd>(TBlock.Unpack256(wb), Vector256.Load((sbyte*)(ab + 2)));
             float d = Fp16.HalfToSingle(*(ushort*)wb) * Fp16.HalfToSingle(*(ushort*)ab);
             acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), Vector256.Create(d), acc);
         }
@@ -60,9 +61,9 @@ internal static unsafe class Q8_0PairedDot<TBlock> where TBlock : IQ8_0PairedBlo
         return Vector128.Sum(acc);
     }
 
-    /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (AVX2).</summary>
+    /// <summary>y[t * yStride + r] for 2 rows and 4 tokens.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2Tile(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride)
+    public static void Avx2Tile<TMultiplyAdd>(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -73,10 +74,10 @@ internal static unsafe class Q8_0PairedDot<TBlock> where TBlock : IQ8_0PairedBlo
             Vector256<byte> u0 = Avx2.Abs(q0), u1 = Avx2.Abs(q1);
             float d0 = Fp16.HalfToSingle(*(ushort*)w0), d1 = Fp16.HalfToSingle(*(ushort*)w1);
             byte* ab = a + b * BlockQ8_0.Bytes;
-            Step(ab, q0, u0, d0, q1, u1, d1, ref c00, ref c10);
-            Step(ab + aStride, q0, u0, d0, q1, u1, d1, ref c01, ref c11);
-            Step(ab + 2 * aStride, q0, u0, d0, q1, u1, d1, ref c02, ref c12);
-            Step(ab + 3 * aStride, q0, u0, d0, q1, u1, d1, ref c03, ref c13);
+            Step<TMultiplyAdd>(ab, q0, u0, d0, q1, u1, d1, ref c00, ref c10);
+            Step<TMultiplyAdd>(ab + aStride, q0, u0, d0, q1, u1, d1, ref c01, ref c11);
+            Step<TMultiplyAdd>(ab + 2 * aStride, q0, u0, d0, q1, u1, d1, ref c02, ref c12);
+            Step<TMultiplyAdd>(ab + 3 * aStride, q0, u0, d0, q1, u1, d1, ref c03, ref c13);
         }
         y[0] = Vector256.Sum(c00); y[1] = Vector256.Sum(c10);
         y[yStride] = Vector256.Sum(c01); y[yStride + 1] = Vector256.Sum(c11);
@@ -85,14 +86,13 @@ internal static unsafe class Q8_0PairedDot<TBlock> where TBlock : IQ8_0PairedBlo
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(byte* ab, Vector256<sbyte> q0, Vector256<byte> u0, float d0, Vector256<sbyte> q1, Vector256<byte> u1, float d1,
-                             ref Vector256<float> c0, ref Vector256<float> c1)
+    private static void Step<TMultiplyAdd>(byte* ab, Vector256<sbyte> q0, Vector256<byte> u0, float d0, Vector256<sbyte> q1, Vector256<byte> u1, float d1,
+                             ref Vector256<float> c0, ref Vector256<float> c1) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<sbyte> x = Vector256.Load((sbyte*)(ab + 2));
         float da = Fp16.HalfToSingle(*(ushort*)ab);
-        Vector256<short> ones = Vector256.Create((short)1);
-        Vector256<int> p0 = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u0, Avx2.Sign(x, q0)), ones);
-        Vector256<int> p1 = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u1, Avx2.Sign(x, q1)), ones);
+        Vector256<int> p0 = TMultiplyAdd.Sum(u0, Avx2.Sign(x, q0));
+        Vector256<int> p1 = TMultiplyAdd.Sum(u1, Avx2.Sign(x, q1));
         c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p0), Vector256.Create(d0 * da), c0);
         c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p1), Vector256.Create(d1 * da), c1);
     }

@@ -9,21 +9,22 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// Dot products and GEMM tiles of "scale plus min" weight blocks (<typeparamref name="TBlock"/>) with Q8_1
 /// activations: per block d_w * d_a * sum(q_w * q_a) + m_w * s_a, the integer sum in vector registers and the min
 /// term summed apart, as ggml does. Unsigned weights need no sign trick: vpmaddubsw takes them as they are.
-/// The tile is <see cref="Q8_0PairedDot{TBlock}"/>'s 2 rows by 4 tokens.
+/// The tile is <see cref="Q8_0PairedDot{TBlock}"/>'s 2 rows by 4 tokens; the 256-bit code is AVX2's or AVX-VNNI's
+/// by its <see cref="IInt8MultiplyAdd"/> type argument.
 /// </summary>
 internal static unsafe class Q8_1PairedDot<TBlock> where TBlock : IQ8_1PairedBlock
 {
     public const int TileRows = 2, TileTokens = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Avx2Dot(byte* w, byte* a, int n)
+    public static float Avx2Dot<TMultiplyAdd>(byte* w, byte* a, int n) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<float> acc = Vector256<float>.Zero;
         float mins = 0;
         for (int b = 0; b < n / 32; b++)
         {
             byte* wb = w + b * TBlock.BlockBytes, ab = a + b * BlockQ8_1.Bytes;
-            Vector256<int> p = MultiplyAdd(TBlock.Unpack256(wb), Vector256.Load((sbyte*)(ab + 4)));
+            Vector256<int> p = TMultiplyAdd.Sum(TBlock.Unpack256(wb), Vector256.Load((sbyte*)(ab + 4)));
             float d = Fp16.HalfToSingle(*(ushort*)wb) * Fp16.HalfToSingle(*(ushort*)ab);
             acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), Vector256.Create(d), acc);
             mins += Fp16.HalfToSingle(*(ushort*)(wb + 2)) * Fp16.HalfToSingle(*(ushort*)(ab + 2));
@@ -49,9 +50,9 @@ internal static unsafe class Q8_1PairedDot<TBlock> where TBlock : IQ8_1PairedBlo
         return Vector128.Sum(acc) + mins;
     }
 
-    /// <summary>y[t * yStride + r] for 2 rows and 4 tokens (AVX2).</summary>
+    /// <summary>y[t * yStride + r] for 2 rows and 4 tokens.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2Tile(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride)
+    public static void Avx2Tile<TMultiplyAdd>(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -64,10 +65,10 @@ internal static unsafe class Q8_1PairedDot<TBlock> where TBlock : IQ8_1PairedBlo
             float d0 = Fp16.HalfToSingle(*(ushort*)w0), d1 = Fp16.HalfToSingle(*(ushort*)w1);
             Vector128<float> mins = Vector128.Create(Fp16.HalfToSingle(*(ushort*)(w0 + 2)), Fp16.HalfToSingle(*(ushort*)(w1 + 2)), 0, 0);
             byte* ab = a + b * BlockQ8_1.Bytes;
-            Step(ab, u0, d0, u1, d1, mins, ref c00, ref c10, ref m0);
-            Step(ab + aStride, u0, d0, u1, d1, mins, ref c01, ref c11, ref m1);
-            Step(ab + 2 * aStride, u0, d0, u1, d1, mins, ref c02, ref c12, ref m2);
-            Step(ab + 3 * aStride, u0, d0, u1, d1, mins, ref c03, ref c13, ref m3);
+            Step<TMultiplyAdd>(ab, u0, d0, u1, d1, mins, ref c00, ref c10, ref m0);
+            Step<TMultiplyAdd>(ab + aStride, u0, d0, u1, d1, mins, ref c01, ref c11, ref m1);
+            Step<TMultiplyAdd>(ab + 2 * aStride, u0, d0, u1, d1, mins, ref c02, ref c12, ref m2);
+            Step<TMultiplyAdd>(ab + 3 * aStride, u0, d0, u1, d1, mins, ref c03, ref c13, ref m3);
         }
         y[0] = Vector256.Sum(c00) + m0[0]; y[1] = Vector256.Sum(c10) + m0[1];
         y[yStride] = Vector256.Sum(c01) + m1[0]; y[yStride + 1] = Vector256.Sum(c11) + m1[1];
@@ -76,18 +77,13 @@ internal static unsafe class Q8_1PairedDot<TBlock> where TBlock : IQ8_1PairedBlo
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step(byte* ab, Vector256<byte> u0, float d0, Vector256<byte> u1, float d1, Vector128<float> mins,
-                             ref Vector256<float> c0, ref Vector256<float> c1, ref Vector128<float> m)
+    private static void Step<TMultiplyAdd>(byte* ab, Vector256<byte> u0, float d0, Vector256<byte> u1, float d1, Vector128<float> mins,
+                             ref Vector256<float> c0, ref Vector256<float> c1, ref Vector128<float> m) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<sbyte> x = Vector256.Load((sbyte*)(ab + 4));
         float da = Fp16.HalfToSingle(*(ushort*)ab);
-        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(MultiplyAdd(u0, x)), Vector256.Create(d0 * da), c0);
-        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(MultiplyAdd(u1, x)), Vector256.Create(d1 * da), c1);
+        c0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(TMultiplyAdd.Sum(u0, x)), Vector256.Create(d0 * da), c0);
+        c1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(TMultiplyAdd.Sum(u1, x)), Vector256.Create(d1 * da), c1);
         m += mins * Fp16.HalfToSingle(*(ushort*)(ab + 2));
     }
-
-    /// <summary>Sums of 4 adjacent products of unsigned by signed bytes as 8 int32 lanes; pair sums stay below 2*127*128.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> MultiplyAdd(Vector256<byte> u, Vector256<sbyte> x) =>
-        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, x), Vector256.Create((short)1));
 }
