@@ -16,11 +16,12 @@
 #     Measure-LlamaModel on CUDA. Output goes to $OUT/demo.log.
 #
 #   tests/Gpu/Invoke-DeviceTests.sh cpu [CHECKOUT]
-#     Here: publishes the engine's tests self-contained into CHECKOUT/.device-carry/ (the CPU paths this machine
-#     lacks: the device machine's Xeon has AVX-VNNI).
+#     Here: publishes the engine's tests self-contained into CHECKOUT/.device-carry/ with the quantized synthetic
+#     models and their golden runs (the CPU paths this machine lacks: the device machine's Xeon has AVX-VNNI).
 #   bash .device-carry/Invoke-DeviceTests.sh cpu-paths
 #     There: every kernel on every path the CPU has against its scalar expression (and AVX-VNNI against AVX2 to the
-#     bit), and the CPU operators on the engine's default path and with LLAMAPS_SIMD=AvxVnni. Output goes to $OUT.
+#     bit), the CPU operators, and the golden logits of every quantized type, on the engine's default path and with
+#     LLAMAPS_SIMD=AvxVnni. Output goes to $OUT.
 #
 #   bash .device-carry/Invoke-DeviceTests.sh device [BENCHMARKS...]
 #     There: the CUDA and OpenCL kernel, golden and greedy-text tests (a missing device fails them), then the CUDA
@@ -31,6 +32,8 @@ set -euo pipefail
 # The carry limit is 64 MiB and the packed program takes 37: stories260K, the quantized models (every quantized
 # kernel, both architectures) and F16 fit; BF16 and F32 are checked there by the kernel tests only.
 MODELS="stories260K synth-llama-f16 synth-llama-q8_0 synth-qwen2-q8_0 synth-llama-q4_0 synth-llama-q6_k synth-llama-q4_k_m synth-qwen2-q4_k_m"
+# The CPU paths' golden runs: every quantized type (the float types take no integer kernel).
+CPU_MODELS="synth-llama-q2_k synth-llama-q3_k_m synth-llama-q4_0 synth-llama-q4_1 synth-llama-q4_k_m synth-llama-q5_0 synth-llama-q5_1 synth-llama-q5_k_m synth-llama-q6_k synth-llama-q8_0 synth-llama-iq4_nl synth-llama-iq4_xs synth-qwen2-q4_k_m synth-qwen2-q8_0"
 
 # Here: an empty CHECKOUT/.device-carry (CHECKOUT: $1, default /work/main, the checkout the device tool sends, whose
 # .git/info/exclude then ignores the folder) and a staging folder; sets root, carry and stage.
@@ -75,6 +78,11 @@ module)
 cpu)
     begin_carry "${2:-}"
     dotnet publish "$root/tests/LlamaPS.Engine.Tests" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$stage/bin"
+    mkdir -p "$stage/shared/models" "$stage/shared/golden"
+    for m in $CPU_MODELS; do
+        cp "$root/../shared/models/$m.gguf" "$stage/shared/models/"
+        cp "$root/../shared/golden/$m".p[12].* "$stage/shared/golden/"
+    done
     end_carry enginetests cpu-paths
     ;;
 cpu-paths)
@@ -82,12 +90,12 @@ cpu-paths)
     tar -xJf "$(dirname "$0")/enginetests.tar.xz" -C "$here"
     out="${OUT:-$here/out}"
     mkdir -p "$out"
-    export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+    export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 LLAMAPS_SHARED="$here/shared" LLAMAPS_GOLDEN_MODELS="${CPU_MODELS// /,}"
     grep -m1 'model name' /proc/cpuinfo; grep -o -m1 -w 'avx_vnni' /proc/cpuinfo || echo "no avx_vnni"
     status=0
     for simd in "" AvxVnni; do
-        for class in WeightKernelTests OperatorTests; do
-            LLAMAPS_SIMD=$simd "$here/bin/LlamaPS.Engine.Tests" -class "LlamaPS.Engine.Tests.Cpu.$class" > "$out/$class${simd:+-$simd}.log" 2>&1 || status=1
+        for class in Cpu.WeightKernelTests Cpu.OperatorTests Golden.GoldenLogitsTests; do
+            LLAMAPS_SIMD=$simd "$here/bin/LlamaPS.Engine.Tests" -class "LlamaPS.Engine.Tests.$class" > "$out/$class${simd:+-$simd}.log" 2>&1 || status=1
             echo "$class${simd:+ (LLAMAPS_SIMD=$simd)}: $(grep -E 'Total:' "$out/$class${simd:+-$simd}.log" | sed 's/.*Total/Total/')"
             grep -E '\[FAIL\]' "$out/$class${simd:+-$simd}.log" || true
         done

@@ -27,19 +27,8 @@ public abstract class GoldenLogitsGpuTests(ITestOutputHelper output)
         .Where(m => !m.Key.StartsWith("synth-") || SupportedTypeNames.Any(t => m.Key.EndsWith("-" + t)))
         .ToDictionary(m => m.Key, m => m.Value);
 
-    /// <summary>
-    /// Every model and prompt, for the real devices; LLAMAPS_GOLDEN_MODELS (comma-separated) narrows the models,
-    /// for the device machine, where only some of the shared models fit beside the test program.
-    /// </summary>
-    public static TheoryData<string, string> AllCases()
-    {
-        var data = new TheoryData<string, string>();
-        string[]? only = Environment.GetEnvironmentVariable("LLAMAPS_GOLDEN_MODELS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        foreach (var m in Tolerance.Keys.Where(m => only is null || only.Contains(m)))
-            foreach (var p in new[] { "p1", "p2" })
-                data.Add(m, p);
-        return data;
-    }
+    /// <summary>Every model and prompt, for the real devices (LLAMAPS_GOLDEN_MODELS narrows the models).</summary>
+    public static TheoryData<string, string> AllCases() => GoldenComparison.Cases(Tolerance.Keys);
 
     /// <summary>One prompt of each weight type, qwen2 once, for ILGPU's CPU accelerator.</summary>
     public static TheoryData<string, string> QuickCases() => new(

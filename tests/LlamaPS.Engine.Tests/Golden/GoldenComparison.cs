@@ -33,6 +33,20 @@ public static class GoldenComparison
     };
 
     /// <summary>
+    /// Both prompts of each of <paramref name="models"/>, as theory data; LLAMAPS_GOLDEN_MODELS (comma-separated)
+    /// narrows the models, for the device machine, where only some of the shared models fit beside the test program.
+    /// </summary>
+    public static TheoryData<string, string> Cases(IEnumerable<string> models)
+    {
+        var data = new TheoryData<string, string>();
+        string[]? only = Environment.GetEnvironmentVariable("LLAMAPS_GOLDEN_MODELS")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var m in models.Where(m => only is null || only.Contains(m)))
+            foreach (var p in new[] { "p1", "p2" })
+                data.Add(m, p);
+        return data;
+    }
+
+    /// <summary>
     /// Runs the comparison (asserting as it goes) over the first <paramref name="steps"/> steps (all by default) and
     /// returns a line saying how close it came.
     /// </summary>

@@ -33,14 +33,7 @@ public class GoldenLogitsTests(ITestOutputHelper output)
     /// <summary>The tolerances above, by model (kept in <see cref="GoldenComparison"/>, which the GPU tests share).</summary>
     public static IReadOnlyDictionary<string, double> Tolerance => GoldenComparison.Tolerance;
 
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var m in Tolerance.Keys)
-            foreach (var p in new[] { "p1", "p2" })
-                data.Add(m, p);
-        return data;
-    }
+    public static TheoryData<string, string> Cases() => GoldenComparison.Cases(Tolerance.Keys);
 
     [Theory]
     [MemberData(nameof(Cases))]
