@@ -15,6 +15,10 @@
 #     There: runs DeviceDemo.ps1 through the cmdlets: Get-LlamaDevice (-Benchmark), greedy text per device,
 #     Measure-LlamaModel on CUDA. Output goes to $OUT/demo.log.
 #
+#   bash .device-carry/Invoke-DeviceTests.sh cpu-bench [TYPES]
+#     There, after `module`: DeviceCpuBenchmark.ps1 on the CPU engine with LLAMAPS_SIMD=Avx2, =AvxVnni and the default
+#     path, 2 threads, TinyLlama-shaped models of TYPES (default Q4_0,Q8_0,Q4_K_M,IQ4_XS). Output goes to $OUT.
+#
 #   tests/Gpu/Invoke-DeviceTests.sh cpu [CHECKOUT]
 #     Here: publishes the engine's tests self-contained into CHECKOUT/.device-carry/ with the quantized synthetic
 #     models and their golden runs (the CPU paths this machine lacks: the device machine's Xeon has AVX-VNNI).
@@ -71,7 +75,7 @@ module)
     mkdir -p "$stage/module" "$stage/shared/models"
     dotnet publish "$root/tests/Gpu/DeviceHost" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$stage/host"
     cp -r "$root/LlamaPS.psd1" "$root/bin" "$root/module" "$stage/module/"
-    cp "$root/tests/Gpu/DeviceDemo.ps1" "$stage/"
+    cp "$root/tests/Gpu/DeviceDemo.ps1" "$root/tests/Gpu/DeviceCpuBenchmark.ps1" "$stage/"
     cp "$root/../shared/models/stories260K.gguf" "$stage/shared/models/"
     end_carry module demo
     ;;
@@ -110,6 +114,18 @@ demo)
     export LLAMAPS_MODULE="$here/module" LLAMAPS_SHARED="$here/shared" DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
     "$here/host/LlamaPS.DeviceHost" "$here/DeviceDemo.ps1" 2>&1 | tee "$out/demo.log"
     ;;
+cpu-bench)
+    here="$(mktemp -d)"
+    tar -xJf "$(dirname "$0")/module.tar.xz" -C "$here"
+    out="${OUT:-$here/out}"
+    mkdir -p "$out"
+    export LLAMAPS_MODULE="$here/module" LLAMAPS_SHARED="$here/shared" DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+    export LLAMAPS_BENCH_TYPES="${2:-Q4_0,Q8_0,Q4_K_M,IQ4_XS}"
+    grep -m1 'model name' /proc/cpuinfo; grep -o -m1 -w 'avx_vnni' /proc/cpuinfo || echo "no avx_vnni"
+    for simd in Avx2 AvxVnni ""; do
+        LLAMAPS_SIMD=$simd "$here/host/LlamaPS.DeviceHost" "$here/DeviceCpuBenchmark.ps1" 2>&1 | tee -a "$out/cpu-bench.log"
+    done
+    ;;
 device)
     shift
     here="$(mktemp -d)"
@@ -146,7 +162,7 @@ profile)
     done
     ;;
 *)
-    echo "usage: $0 publish [CHECKOUT] | module [CHECKOUT] | cpu [CHECKOUT] | device [SHAPE:MIX ...] | demo | cpu-paths | profile [SHAPE:MIX]" >&2
+    echo "usage: $0 publish [CHECKOUT] | module [CHECKOUT] | cpu [CHECKOUT] | device [SHAPE:MIX ...] | demo | cpu-bench [TYPES] | cpu-paths | profile [SHAPE:MIX]" >&2
     exit 2
     ;;
 esac
