@@ -31,18 +31,25 @@ internal sealed unsafe class BF16Kernel : WeightKernel
         float sum = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            // bf16 is the top half of an f32: widening and shifting left 16 bits is the exact conversion.
             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;
             for (; i + Vector<ushort>.Count <= n; i += Vector<ushort>.Count)
             {
-                Vector.Widen(Vector.Load(w + i), out Vector<uint> lo, out Vector<uint> hi);
-                acc0 += Vector.AsVectorSingle(Vector.ShiftLeft(lo, 16)) * Vector.Load(a + i);
-                acc1 += Vector.AsVectorSingle(Vector.ShiftLeft(hi, 16)) * Vector.Load(a + i + Vector<float>.Count);
+                var (lo, hi) = ToSingle(Vector.Load(w + i));
+                acc0 += lo * Vector.Load(a + i);
+                acc1 += hi * Vector.Load(a + i + Vector<float>.Count);
             }
             sum = Vector.Sum(acc0 + acc1);
         }
         for (; i < n; i++) sum += Fp16.BFloat16ToSingle(w[i]) * a[i];
         return sum;
+    }
+
+    /// <summary>bf16 is the top half of an f32: widening and shifting left 16 bits is the exact conversion.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector<float> Low, Vector<float> High) ToSingle(Vector<ushort> bits)
+    {
+        Vector.Widen(bits, out Vector<uint> lo, out Vector<uint> hi);
+        return (Vector.AsVectorSingle(Vector.ShiftLeft(lo, 16)), Vector.AsVectorSingle(Vector.ShiftLeft(hi, 16)));
     }
 
     public override float DotScalar(byte* row, byte* activations, int n)
@@ -52,5 +59,31 @@ internal sealed unsafe class BF16Kernel : WeightKernel
         float sum = 0;
         for (int i = 0; i < n; i++) sum += Fp16.BFloat16ToSingle(w[i]) * a[i];
         return sum;
+    }
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path >= SimdPath.Avx2 && tokens > 1 ? (FloatTile<Weights>.TileRows, FloatTile<Weights>.TileTokens) : (1, 1);
+
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+        FloatTile<Weights>.Tile(row, rowStride, activations, activationStride, n, y, yStride);
+
+    /// <summary>The rows as <see cref="FloatTile{TWeights}"/> reads them: bf16 is the top half of an f32.</summary>
+    internal readonly struct Weights : IFloatWeights
+    {
+        public static int ElementBytes => 2;
+
+        public static float* Widen(byte* row, float* scratch, int n)
+        {
+            ushort* w = (ushort*)row;
+            int i = 0;
+            for (; i + Vector<ushort>.Count <= n; i += Vector<ushort>.Count)
+            {
+                var (lo, hi) = ToSingle(Vector.Load(w + i));
+                lo.Store(scratch + i);
+                hi.Store(scratch + i + Vector<float>.Count);
+            }
+            for (; i < n; i++) scratch[i] = Fp16.BFloat16ToSingle(w[i]);
+            return scratch;
+        }
     }
 }

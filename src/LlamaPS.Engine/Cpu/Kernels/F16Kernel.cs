@@ -43,4 +43,22 @@ internal sealed unsafe class F16Kernel : WeightKernel
         for (int i = 0; i < n; i++) sum += Fp16.HalfToSingle(w[i]) * a[i];
         return sum;
     }
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path >= SimdPath.Avx2 && tokens > 1 ? (FloatTile<Weights>.TileRows, FloatTile<Weights>.TileTokens) : (1, 1);
+
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+        FloatTile<Weights>.Tile(row, rowStride, activations, activationStride, n, y, yStride);
+
+    /// <summary>The rows as <see cref="FloatTile{TWeights}"/> reads them: widened exactly by <see cref="HalfToSingle"/>.</summary>
+    internal readonly struct Weights : IFloatWeights
+    {
+        public static int ElementBytes => 2;
+
+        public static float* Widen(byte* row, float* scratch, int n)
+        {
+            HalfToSingle.Convert((ushort*)row, n, scratch, n, 1);
+            return scratch;
+        }
+    }
 }

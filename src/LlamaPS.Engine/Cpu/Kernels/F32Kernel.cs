@@ -26,4 +26,17 @@ internal sealed unsafe class F32Kernel : WeightKernel
         for (int i = 0; i < n; i++) sum += w[i] * a[i];
         return sum;
     }
+
+    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
+        path >= SimdPath.Avx2 && tokens > 1 ? (FloatTile<Weights>.TileRows, FloatTile<Weights>.TileTokens) : (1, 1);
+
+    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
+        FloatTile<Weights>.Tile(row, rowStride, activations, activationStride, n, y, yStride);
+
+    /// <summary>The rows as <see cref="FloatTile{TWeights}"/> reads them: already f32.</summary>
+    internal readonly struct Weights : IFloatWeights
+    {
+        public static int ElementBytes => 4;
+        public static float* Widen(byte* row, float* scratch, int n) => (float*)row;
+    }
 }
