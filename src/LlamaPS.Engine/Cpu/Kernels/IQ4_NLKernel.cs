@@ -7,30 +7,12 @@ using LlamaPS.Engine.Quants;
 namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>IQ4_NL weights with Q8_0 activations: nibbles looked up in the non-linear int8 table (a byte shuffle), then integer products per block.</summary>
-internal sealed unsafe class IQ4_NLKernel : WeightKernel
+internal sealed unsafe class IQ4_NLKernel : QuantizedKernel<Q8_0PairedDot<IQ4_NLKernel.Block>>
 {
     public override GgmlType Type => GgmlType.IQ4_NL;
-    public override ActivationFormat Activation => ActivationFormat.Q8_0;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockIQ4_NL.DequantizeRow(new ReadOnlySpan<BlockIQ4_NL>(row, dst.Length / BlockIQ4_NL.Elements), dst);
-
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
-    {
-        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_0PairedDot<Block>.Avx2Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_0PairedDot<Block>.Avx2Dot<Avx2MultiplyAdd>(row, activations, n),
-        SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128Dot(row, activations, n),
-        _ => DotScalar(row, activations, n),
-    };
-
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_0PairedDot<Block>.TileRows, Q8_0PairedDot<Block>.TileTokens) : (1, 1);
-
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
-    {
-        if (SimdPaths.TakesAvxVnni(path)) Q8_0PairedDot<Block>.Avx2Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-        else Q8_0PairedDot<Block>.Avx2Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

@@ -10,30 +10,12 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// IQ4_XS weights with Q8_K activations, ggml's integer expression: per super-block
 /// d_w * d_a * sum_s (ls_s - 32) * sum(level(q_w) * q_a). AVX2 looks the 16 levels up with vpshufb.
 /// </summary>
-internal sealed unsafe class IQ4_XSKernel : WeightKernel
+internal sealed unsafe class IQ4_XSKernel : QuantizedKernel<Q8_KRunsDot<IQ4_XSKernel.Runs>>
 {
     public override GgmlType Type => GgmlType.IQ4_XS;
-    public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockIQ4_XS.DequantizeRow(new ReadOnlySpan<BlockIQ4_XS>(row, dst.Length / BlockIQ4_XS.Elements), dst);
-
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
-    {
-        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_KRunsDot<Runs>.Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_KRunsDot<Runs>.Dot<Avx2MultiplyAdd>(row, activations, n),
-        SimdPath.Vector128 => DotVector128(row, activations, n),
-        _ => DotScalar(row, activations, n),
-    };
-
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_KRunsDot<Runs>.TileRows, Q8_KRunsDot<Runs>.TileTokens) : (1, 1);
-
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
-    {
-        if (SimdPaths.TakesAvxVnni(path)) Q8_KRunsDot<Runs>.Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-        else Q8_KRunsDot<Runs>.Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-    }
 
     /// <summary>
     /// The portable path (ARM64 and others): each sub-block's 16 bytes of indices become table levels by IQ4_NL's
@@ -92,6 +74,7 @@ internal sealed unsafe class IQ4_XSKernel : WeightKernel
         private Runs(BlockIQ4_XS* w) => _w = w;
 
         public static int BlockBytes => BlockIQ4_XS.Bytes;
+        public static float Vector128Dot(byte* row, byte* activations, int n) => DotVector128(row, activations, n);
         public static bool Signed => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Runs Prepare(byte* block) => new((BlockIQ4_XS*)block);

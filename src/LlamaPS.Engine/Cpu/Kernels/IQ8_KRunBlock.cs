@@ -33,4 +33,7 @@ internal unsafe interface IQ8_KRunBlock<TSelf> where TSelf : struct, IQ8_KRunBlo
 
     /// <summary>The dot product from the sums <see cref="Finish"/> kept.</summary>
     static abstract float Result(Vector256<float> acc, float rest);
+
+    /// <summary>The type's portable path (Vector128), which takes its own layout's way.</summary>
+    static abstract float Vector128Dot(byte* row, byte* activations, int n);
 }

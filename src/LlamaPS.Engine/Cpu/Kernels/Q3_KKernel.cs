@@ -11,30 +11,12 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// d_w * d_a * sum_g scale_g * sum(q_w * q_a) with q_w in -4..3. The AVX2 path keeps ggml's int32 lanes (4 adjacent
 /// products each) and f32 order.
 /// </summary>
-internal sealed unsafe class Q3_KKernel : WeightKernel
+internal sealed unsafe class Q3_KKernel : QuantizedKernel<Q8_KRunsDot<Q3_KKernel.Runs>>
 {
     public override GgmlType Type => GgmlType.Q3_K;
-    public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ3_K.DequantizeRow(new ReadOnlySpan<BlockQ3_K>(row, dst.Length / BlockQ3_K.Elements), dst);
-
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
-    {
-        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_KRunsDot<Runs>.Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_KRunsDot<Runs>.Dot<Avx2MultiplyAdd>(row, activations, n),
-        SimdPath.Vector128 => DotVector128(row, activations, n),
-        _ => DotScalar(row, activations, n),
-    };
-
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_KRunsDot<Runs>.TileRows, Q8_KRunsDot<Runs>.TileTokens) : (1, 1);
-
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
-    {
-        if (SimdPaths.TakesAvxVnni(path)) Q8_KRunsDot<Runs>.Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-        else Q8_KRunsDot<Runs>.Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-    }
 
     /// <summary>
     /// The portable path (ARM64 and others), one 16-value group a step, unpacked as the AVX2 runs are: group g
@@ -109,6 +91,7 @@ internal sealed unsafe class Q3_KKernel : WeightKernel
         }
 
         public static int BlockBytes => BlockQ3_K.Bytes;
+        public static float Vector128Dot(byte* row, byte* activations, int n) => DotVector128(row, activations, n);
         public static bool Signed => true;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Runs Prepare(byte* block) => new((BlockQ3_K*)block);

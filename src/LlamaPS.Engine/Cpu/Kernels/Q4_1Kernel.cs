@@ -6,30 +6,12 @@ using LlamaPS.Engine.Quants;
 namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>Q4_1 weights with Q8_1 activations: per block d_w * d_a * sum(nibble * q_a) + m_w * s_a, as ggml.</summary>
-internal sealed unsafe class Q4_1Kernel : WeightKernel
+internal sealed unsafe class Q4_1Kernel : QuantizedKernel<Q8_1PairedDot<Q4_1Kernel.Block>>
 {
     public override GgmlType Type => GgmlType.Q4_1;
-    public override ActivationFormat Activation => ActivationFormat.Q8_1;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ4_1.DequantizeRow(new ReadOnlySpan<BlockQ4_1>(row, dst.Length / BlockQ4_1.Elements), dst);
-
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
-    {
-        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_1PairedDot<Block>.Avx2Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_1PairedDot<Block>.Avx2Dot<Avx2MultiplyAdd>(row, activations, n),
-        SimdPath.Vector128 => Q8_1PairedDot<Block>.Vector128Dot(row, activations, n),
-        _ => DotScalar(row, activations, n),
-    };
-
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_1PairedDot<Block>.TileRows, Q8_1PairedDot<Block>.TileTokens) : (1, 1);
-
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
-    {
-        if (SimdPaths.TakesAvxVnni(path)) Q8_1PairedDot<Block>.Avx2Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-        else Q8_1PairedDot<Block>.Avx2Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float DotScalar(byte* row, byte* activations, int n)

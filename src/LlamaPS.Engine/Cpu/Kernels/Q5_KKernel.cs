@@ -10,30 +10,12 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// Q5_K weights with Q8_K activations: as <see cref="Q4_KKernel"/> with 5-bit unsigned values, per super-block
 /// d_w * d_a * sum_s scale_s * sum(q_w * q_a) - dmin_w * d_a * sum_s min_s * (bsum_2s + bsum_2s+1).
 /// </summary>
-internal sealed unsafe class Q5_KKernel : WeightKernel
+internal sealed unsafe class Q5_KKernel : QuantizedKernel<Q8_KRunsDot<Q5_KKernel.Runs>>
 {
     public override GgmlType Type => GgmlType.Q5_K;
-    public override ActivationFormat Activation => ActivationFormat.Q8_K;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2, SimdPath.AvxVnni];
 
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         BlockQ5_K.DequantizeRow(new ReadOnlySpan<BlockQ5_K>(row, dst.Length / BlockQ5_K.Elements), dst);
-
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
-    {
-        >= SimdPath.Avx2 => SimdPaths.TakesAvxVnni(path) ? Q8_KRunsDot<Runs>.Dot<AvxVnniMultiplyAdd>(row, activations, n) : Q8_KRunsDot<Runs>.Dot<Avx2MultiplyAdd>(row, activations, n),
-        SimdPath.Vector128 => DotVector128(row, activations, n),
-        _ => DotScalar(row, activations, n),
-    };
-
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path >= SimdPath.Avx2 && tokens > 1 ? (Q8_KRunsDot<Runs>.TileRows, Q8_KRunsDot<Runs>.TileTokens) : (1, 1);
-
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
-    {
-        if (SimdPaths.TakesAvxVnni(path)) Q8_KRunsDot<Runs>.Tile<AvxVnniMultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-        else Q8_KRunsDot<Runs>.Tile<Avx2MultiplyAdd>(row, rowStride, activations, activationStride, n, y, yStride);
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotVector128(byte* row, byte* activations, int n)
@@ -82,6 +64,7 @@ internal sealed unsafe class Q5_KKernel : WeightKernel
         }
 
         public static int BlockBytes => BlockQ5_K.Bytes;
+        public static float Vector128Dot(byte* row, byte* activations, int n) => DotVector128(row, activations, n);
         public static bool Signed => false;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Runs Prepare(byte* block) => new((BlockQ5_K*)block);

@@ -12,12 +12,14 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// block loaded once for 2 rows, with the 8 sums kept in registers (tinyBLAS's register blocking). The 256-bit
 /// code is AVX2's or AVX-VNNI's by its <see cref="IInt8MultiplyAdd"/> type argument.
 /// </summary>
-internal static unsafe class Q8_0PairedDot<TBlock> where TBlock : IQ8_0PairedBlock
+internal readonly unsafe struct Q8_0PairedDot<TBlock> : IQuantizedDot where TBlock : IQ8_0PairedBlock
 {
-    public const int TileRows = 2, TileTokens = 4;
+    public static ActivationFormat Activation => ActivationFormat.Q8_0;
+    public static int TileRows => 2;
+    public static int TileTokens => 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Avx2Dot<TMultiplyAdd>(byte* w, byte* a, int n) where TMultiplyAdd : struct, IInt8MultiplyAdd
+    public static float Dot<TMultiplyAdd>(byte* w, byte* a, int n) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<float> acc = Vector256<float>.Zero;
         for (int b = 0; b < n / 32; b++)
@@ -63,7 +65,7 @@ internal static unsafe class Q8_0PairedDot<TBlock> where TBlock : IQ8_0PairedBlo
 
     /// <summary>y[t * yStride + r] for 2 rows and 4 tokens.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2Tile<TMultiplyAdd>(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride) where TMultiplyAdd : struct, IInt8MultiplyAdd
+    public static void Tile<TMultiplyAdd>(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;

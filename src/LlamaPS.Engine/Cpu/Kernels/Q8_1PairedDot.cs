@@ -12,12 +12,14 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// The tile is <see cref="Q8_0PairedDot{TBlock}"/>'s 2 rows by 4 tokens; the 256-bit code is AVX2's or AVX-VNNI's
 /// by its <see cref="IInt8MultiplyAdd"/> type argument.
 /// </summary>
-internal static unsafe class Q8_1PairedDot<TBlock> where TBlock : IQ8_1PairedBlock
+internal readonly unsafe struct Q8_1PairedDot<TBlock> : IQuantizedDot where TBlock : IQ8_1PairedBlock
 {
-    public const int TileRows = 2, TileTokens = 4;
+    public static ActivationFormat Activation => ActivationFormat.Q8_1;
+    public static int TileRows => 2;
+    public static int TileTokens => 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Avx2Dot<TMultiplyAdd>(byte* w, byte* a, int n) where TMultiplyAdd : struct, IInt8MultiplyAdd
+    public static float Dot<TMultiplyAdd>(byte* w, byte* a, int n) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<float> acc = Vector256<float>.Zero;
         float mins = 0;
@@ -52,7 +54,7 @@ internal static unsafe class Q8_1PairedDot<TBlock> where TBlock : IQ8_1PairedBlo
 
     /// <summary>y[t * yStride + r] for 2 rows and 4 tokens.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2Tile<TMultiplyAdd>(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride) where TMultiplyAdd : struct, IInt8MultiplyAdd
+    public static void Tile<TMultiplyAdd>(byte* w, long wStride, byte* a, long aStride, int n, float* y, long yStride) where TMultiplyAdd : struct, IInt8MultiplyAdd
     {
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;

@@ -12,9 +12,13 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 /// rows, and the 8 integer sums stay in registers; each (row, token) then takes the one-token product's f32 steps, so
 /// a tile's results are the one-token products' to the bit.
 /// </summary>
-internal static unsafe class Q8_KRunsDot<TBlock> where TBlock : struct, IQ8_KRunBlock<TBlock>
+internal readonly unsafe struct Q8_KRunsDot<TBlock> : IQuantizedDot where TBlock : struct, IQ8_KRunBlock<TBlock>
 {
-    public const int TileRows = 2, TileTokens = 4;
+    public static ActivationFormat Activation => ActivationFormat.Q8_K;
+    public static int TileRows => 2;
+    public static int TileTokens => 4;
+
+    public static float Vector128Dot(byte* row, byte* activations, int n) => TBlock.Vector128Dot(row, activations, n);
 
     // Never inlined into its caller: tiered compilation inlined it into WeightKernel.DotRows, ran out of inlining
     // budget there and left each super-block's Finish a call (Q5_K generation 37 -> 31 t/s).
