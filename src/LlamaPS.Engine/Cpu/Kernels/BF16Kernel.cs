@@ -6,11 +6,10 @@ using LlamaPS.Engine.Quants;
 namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>bf16 weights with activations rounded to bf16 (ggml's vec_dot_bf16), products summed in f32.</summary>
-internal sealed unsafe class BF16Kernel : WeightKernel
+internal sealed unsafe class BF16Kernel : FloatKernel<BF16Kernel.Weights>
 {
     public override GgmlType Type => GgmlType.BF16;
     public override ActivationFormat Activation => ActivationFormat.BF16Rounded;
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     // One vector loop in Vector<T>, the hardware's width (256 bits with AVX2, 128 with NEON or SSE), serves both paths.
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
@@ -60,12 +59,6 @@ internal sealed unsafe class BF16Kernel : WeightKernel
         for (int i = 0; i < n; i++) sum += Fp16.BFloat16ToSingle(w[i]) * a[i];
         return sum;
     }
-
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path >= SimdPath.Avx2 && tokens > 1 ? (FloatTile<Weights>.TileRows, FloatTile<Weights>.TileTokens) : (1, 1);
-
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
-        FloatTile<Weights>.Tile(row, rowStride, activations, activationStride, n, y, yStride);
 
     /// <summary>The rows as <see cref="FloatTile{TWeights}"/> reads them: bf16 is the top half of an f32.</summary>
     internal readonly struct Weights : IFloatWeights

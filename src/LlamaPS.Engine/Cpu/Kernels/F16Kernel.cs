@@ -6,14 +6,12 @@ using LlamaPS.Engine.Quants;
 namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>f16 weights with activations rounded to f16 (ggml's vec_dot_f16), products summed in f32.</summary>
-internal sealed unsafe class F16Kernel : WeightKernel
+internal sealed unsafe class F16Kernel : FloatKernel<F16Kernel.Weights>
 {
     private const int Chunk = 256;
 
     public override GgmlType Type => GgmlType.F16;
     public override ActivationFormat Activation => ActivationFormat.F16Rounded;
-    // TensorPrimitives picks the widest vectors the CPU has (Vector128 upwards).
-    public override IReadOnlyList<SimdPath> Paths { get; } = [SimdPath.Vector128, SimdPath.Avx2];
 
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
         path == SimdPath.Scalar ? DotScalar(row, activations, n) : DotVector(row, activations, n);
@@ -43,12 +41,6 @@ internal sealed unsafe class F16Kernel : WeightKernel
         for (int i = 0; i < n; i++) sum += Fp16.HalfToSingle(w[i]) * a[i];
         return sum;
     }
-
-    public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path >= SimdPath.Avx2 && tokens > 1 ? (FloatTile<Weights>.TileRows, FloatTile<Weights>.TileTokens) : (1, 1);
-
-    protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path) =>
-        FloatTile<Weights>.Tile(row, rowStride, activations, activationStride, n, y, yStride);
 
     /// <summary>The rows as <see cref="FloatTile{TWeights}"/> reads them: widened exactly by <see cref="HalfToSingle"/>.</summary>
     internal readonly struct Weights : IFloatWeights
