@@ -72,6 +72,14 @@ public static unsafe class HalfToSingle
         return magnitude | ((h & Exponent) == Exponent ? SingleExponent : 0) | ((h & Sign) << 16);
     }
 
+    /// <summary>The 8 f16 values at <paramref name="src"/> as floats, exactly, in a register (the float weight kernels' loads).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Eight(ushort* src)
+    {
+        Vector256<uint> any = default;
+        return Widen(Vector256.WidenLower(Vector128.Load(src).ToVector256Unsafe()), ref any);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Widen(Vector256<uint> h, ref Vector256<uint> any)
     {

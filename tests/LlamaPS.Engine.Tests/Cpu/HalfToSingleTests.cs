@@ -24,6 +24,26 @@ public unsafe class HalfToSingleTests
         }
     }
 
+    /// <summary>Eight values in a register (the F16 kernels' loads) take the same bits as the row conversion, for every pattern.</summary>
+    [Fact]
+    public void EightInARegisterEqualTheRowConversion()
+    {
+        var src = new ushort[65536];
+        for (int i = 0; i < src.Length; i++) src[i] = (ushort)i;
+        var row = new float[src.Length];
+        fixed (ushort* s = src)
+        fixed (float* d = row)
+        {
+            HalfToSingle.Convert(s, src.Length, d, src.Length, 1);
+            for (int i = 0; i < src.Length; i += 8)
+            {
+                var eight = HalfToSingle.Eight(s + i);
+                for (int j = 0; j < 8; j++)
+                    Assert.Equal(BitConverter.SingleToInt32Bits(row[i + j]), BitConverter.SingleToInt32Bits(eight[j]));
+            }
+        }
+    }
+
     [Theory]
     [InlineData(64, 7, 256)]
     [InlineData(72, 5, 144)]

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using LlamaPS.Engine.Gguf;
@@ -11,10 +12,6 @@ internal sealed unsafe class BF16Kernel : FloatKernel<BF16Kernel.Weights>
     public override GgmlType Type => GgmlType.BF16;
     public override ActivationFormat Activation => ActivationFormat.BF16Rounded;
 
-    // One vector loop in Vector<T>, the hardware's width (256 bits with AVX2, 128 with NEON or SSE), serves both paths.
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path >= SimdPath.Vector128 ? DotVector(row, activations, n) : DotScalar(row, activations, n);
-
     public override void DequantizeRow(byte* row, Span<float> dst)
     {
         ushort* w = (ushort*)row;
@@ -22,7 +19,7 @@ internal sealed unsafe class BF16Kernel : FloatKernel<BF16Kernel.Weights>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotVector(byte* row, byte* activations, int n)
+    protected override float Vector128Dot(byte* row, byte* activations, int n)
     {
         ushort* w = (ushort*)row;
         float* a = (float*)activations;
@@ -63,20 +60,7 @@ internal sealed unsafe class BF16Kernel : FloatKernel<BF16Kernel.Weights>
     /// <summary>The rows as <see cref="FloatTile{TWeights}"/> reads them: bf16 is the top half of an f32.</summary>
     internal readonly struct Weights : IFloatWeights
     {
-        public static int ElementBytes => 2;
-
-        public static float* Widen(byte* row, float* scratch, int n)
-        {
-            ushort* w = (ushort*)row;
-            int i = 0;
-            for (; i + Vector<ushort>.Count <= n; i += Vector<ushort>.Count)
-            {
-                var (lo, hi) = ToSingle(Vector.Load(w + i));
-                lo.Store(scratch + i);
-                hi.Store(scratch + i + Vector<float>.Count);
-            }
-            for (; i < n; i++) scratch[i] = Fp16.BFloat16ToSingle(w[i]);
-            return scratch;
-        }
+        public static Vector256<float> Eight(byte* row, int k) => Vector256.ShiftLeft(Vector256.WidenLower(Vector128.Load((ushort*)row + k).ToVector256Unsafe()), 16).AsSingle();
+        public static float One(byte* row, int k) => Fp16.BFloat16ToSingle(((ushort*)row)[k]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LlamaPS.Engine.Gguf;
@@ -13,14 +14,11 @@ internal sealed unsafe class F16Kernel : FloatKernel<F16Kernel.Weights>
     public override GgmlType Type => GgmlType.F16;
     public override ActivationFormat Activation => ActivationFormat.F16Rounded;
 
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path == SimdPath.Scalar ? DotScalar(row, activations, n) : DotVector(row, activations, n);
-
     public override void DequantizeRow(byte* row, Span<float> dst) =>
         TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(row, dst.Length), dst);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float DotVector(byte* row, byte* activations, int n)
+    protected override float Vector128Dot(byte* row, byte* activations, int n)
     {
         Span<float> w = stackalloc float[Chunk];
         float sum = 0;
@@ -45,12 +43,7 @@ internal sealed unsafe class F16Kernel : FloatKernel<F16Kernel.Weights>
     /// <summary>The rows as <see cref="FloatTile{TWeights}"/> reads them: widened exactly by <see cref="HalfToSingle"/>.</summary>
     internal readonly struct Weights : IFloatWeights
     {
-        public static int ElementBytes => 2;
-
-        public static float* Widen(byte* row, float* scratch, int n)
-        {
-            HalfToSingle.Convert((ushort*)row, n, scratch, n, 1);
-            return scratch;
-        }
+        public static Vector256<float> Eight(byte* row, int k) => HalfToSingle.Eight((ushort*)row + k);
+        public static float One(byte* row, int k) => Fp16.HalfToSingle(((ushort*)row)[k]);
     }
 }

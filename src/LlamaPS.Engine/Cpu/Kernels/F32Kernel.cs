@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using LlamaPS.Engine.Gguf;
 
@@ -9,12 +10,9 @@ internal sealed unsafe class F32Kernel : FloatKernel<F32Kernel.Weights>
     public override GgmlType Type => GgmlType.F32;
     public override ActivationFormat Activation => ActivationFormat.F32;
 
-    public override float Dot(byte* row, byte* activations, int n, SimdPath path) =>
-        path == SimdPath.Scalar ? DotScalar(row, activations, n) : DotVector(row, activations, n);
-
     public override void DequantizeRow(byte* row, Span<float> dst) => new ReadOnlySpan<float>(row, dst.Length).CopyTo(dst);
 
-    private static float DotVector(byte* row, byte* activations, int n) =>
+    protected override float Vector128Dot(byte* row, byte* activations, int n) =>
         TensorPrimitives.Dot(new ReadOnlySpan<float>(row, n), new ReadOnlySpan<float>(activations, n));
 
     public override float DotScalar(byte* row, byte* activations, int n)
@@ -28,7 +26,7 @@ internal sealed unsafe class F32Kernel : FloatKernel<F32Kernel.Weights>
     /// <summary>The rows as <see cref="FloatTile{TWeights}"/> reads them: already f32.</summary>
     internal readonly struct Weights : IFloatWeights
     {
-        public static int ElementBytes => 4;
-        public static float* Widen(byte* row, float* scratch, int n) => (float*)row;
+        public static Vector256<float> Eight(byte* row, int k) => Vector256.Load((float*)row + k);
+        public static float One(byte* row, int k) => ((float*)row)[k];
     }
 }
