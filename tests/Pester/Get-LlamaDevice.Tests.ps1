@@ -24,6 +24,8 @@ Describe 'Get-LlamaDevice' {
         @{ Feature = 'AVX512F'; Supported = { [System.Runtime.Intrinsics.X86.Avx512F]::IsSupported } }
         @{ Feature = 'AVX512BW'; Supported = { [System.Runtime.Intrinsics.X86.Avx512BW]::IsSupported } }
         @{ Feature = 'AVX512VL'; Supported = { [System.Runtime.Intrinsics.X86.Avx512F+VL]::IsSupported } }
+        @{ Feature = 'AVX512VBMI'; Supported = { [System.Runtime.Intrinsics.X86.Avx512Vbmi]::IsSupported } }
+        @{ Feature = 'AVXVNNI'; Supported = { [System.Runtime.Intrinsics.X86.AvxVnni]::IsSupported } }
         @{ Feature = 'AVX2'; Supported = { [System.Runtime.Intrinsics.X86.Avx2]::IsSupported } }
         @{ Feature = 'FMA'; Supported = { [System.Runtime.Intrinsics.X86.Fma]::IsSupported } }
         @{ Feature = 'AVX'; Supported = { [System.Runtime.Intrinsics.X86.Avx]::IsSupported } }
@@ -35,7 +37,7 @@ Describe 'Get-LlamaDevice' {
     }
 
     It 'reports no feature outside the known set' {
-        $known = 'AVX512F', 'AVX512BW', 'AVX512VL', 'AVX2', 'FMA', 'AVX', 'SSE4.2', 'AdvSimd', 'Dp'
+        $known = 'AVX512F', 'AVX512BW', 'AVX512VL', 'AVX512VBMI', 'AVXVNNI', 'AVX2', 'FMA', 'AVX', 'SSE4.2', 'AdvSimd', 'Dp'
         $cpu.Features | Where-Object { $_ -notin $known } | Should -BeNullOrEmpty
     }
 

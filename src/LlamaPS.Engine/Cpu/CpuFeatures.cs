@@ -1,24 +1,20 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace LlamaPS.Engine.Cpu;
 
-/// <summary>The SIMD instruction sets the CPU kernels use on this machine, in words.</summary>
+/// <summary>
+/// The SIMD path the CPU kernels take in this process (<see cref="SimdPaths.Best"/>, chosen once from the CPU's
+/// features or forced by LLAMAPS_SIMD), in words, for a backend's description.
+/// </summary>
 public static class CpuFeatures
 {
-    public static IReadOnlyList<string> Used
-    {
-        get
-        {
-            var list = new List<string>();
-            if (Avx512F.IsSupported) list.Add("AVX-512F");
-            if (Avx2.IsSupported) list.Add("AVX2");
-            if (Fma.IsSupported) list.Add("FMA");
-            if (list.Count == 0 && Vector128.IsHardwareAccelerated) list.Add("Vector128");
-            if (list.Count == 0) list.Add("scalar");
-            return list;
-        }
-    }
+    public static string Describe() => Describe(SimdPaths.Best);
 
-    public static string Describe() => string.Join(", ", Used);
+    internal static string Describe(SimdPath path) => path switch
+    {
+        // AVX-512 does not imply AVX-VNNI, and where both are there the kernels take both.
+        SimdPath.Avx512 => SimdPaths.TakesAvxVnni(path) ? "AVX-512 and AVX-VNNI kernels" : "AVX-512 kernels",
+        SimdPath.AvxVnni => "AVX-VNNI kernels",
+        SimdPath.Avx2 => "AVX2 kernels",
+        SimdPath.Vector128 => "Vector128 kernels",
+        _ => "scalar kernels",
+    };
 }

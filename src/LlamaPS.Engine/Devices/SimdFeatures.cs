@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using LlamaPS.Engine.Cpu;
 
 namespace LlamaPS.Engine.Devices;
 
@@ -15,6 +16,8 @@ public static class SimdFeatures
         if (Avx512F.IsSupported) features.Add("AVX512F");
         if (Avx512BW.IsSupported) features.Add("AVX512BW");
         if (Avx512F.VL.IsSupported) features.Add("AVX512VL");
+        if (Avx512Vbmi.IsSupported) features.Add("AVX512VBMI");
+        if (SimdPaths.IsSupported(SimdPath.AvxVnni)) features.Add("AVXVNNI");
         if (Avx2.IsSupported) features.Add("AVX2");
         if (Fma.IsSupported) features.Add("FMA");
         if (Avx.IsSupported) features.Add("AVX");
