@@ -21,6 +21,12 @@ internal interface IInt8MultiplyAdd
     static abstract Vector256<int> Add(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> x);
 
     /// <summary>
+    /// Sum(u1, x1) + Sum(u2, x2), for small weights: every 16-bit pair sum of one plus the other's stays below 2^15
+    /// (Q4_0's nibbles: 4 * 15 * 127), so AVX2 adds them before it widens, one vpmaddwd for both.
+    /// </summary>
+    static abstract Vector256<int> SumOfSmall(Vector256<byte> u1, Vector256<sbyte> x1, Vector256<byte> u2, Vector256<sbyte> x2);
+
+    /// <summary>
     /// acc + the sums of each 2 adjacent 16-bit pair sums of <paramref name="u"/> by <paramref name="x"/>, each pair
     /// sum times its 16-bit <paramref name="scales"/> lane (8 int32 lanes): a scale per run of 8 pairs is a sub-block's.
     /// </summary>
@@ -36,6 +42,10 @@ internal readonly struct Avx2MultiplyAdd : IInt8MultiplyAdd
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Add(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> x) => acc + Sum(u, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> SumOfSmall(Vector256<byte> u1, Vector256<sbyte> x1, Vector256<byte> u2, Vector256<sbyte> x2) =>
+        Avx2.MultiplyAddAdjacent(Avx2.Add(Avx2.MultiplyAddAdjacent(u1, x1), Avx2.MultiplyAddAdjacent(u2, x2)), Vector256.Create((short)1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> AddScaled(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> x, Vector256<short> scales) =>
@@ -57,6 +67,10 @@ internal readonly struct AvxVnniMultiplyAdd : IInt8MultiplyAdd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Add(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> x) =>
         AvxVnni.MultiplyWideningAndAdd(acc, u, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> SumOfSmall(Vector256<byte> u1, Vector256<sbyte> x1, Vector256<byte> u2, Vector256<sbyte> x2) =>
+        AvxVnni.MultiplyWideningAndAdd(Sum(u1, x1), u2, x2);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> AddScaled(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> x, Vector256<short> scales) =>

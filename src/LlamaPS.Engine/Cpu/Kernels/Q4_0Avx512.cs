@@ -35,7 +35,7 @@ internal static unsafe class Q4_0Avx512
     {
         int nb = n / BlockQ4_0.Elements, groups = nb / Q8_0Pairs.GroupBlocks, full = groups * Q8_0Pairs.GroupBlocks;
         float sum = Groups(w, a, groups, Blocks0To3, Blocks4To7, ScaleWords, Spread0To3, Spread4To7);
-        return nb == full ? sum : sum + Vector256.Sum(Q8_0PairsAvx2<Q4_0Avx2>.Rest(w + full * BlockQ4_0.Bytes, a + groups * Q8_0Pairs.GroupBytes, nb - full));
+        return nb == full ? sum : sum + Vector256.Sum(Q8_0PairsAvx2<Q4_0Pair<Avx2MultiplyAdd>>.Rest(w + full * BlockQ4_0.Bytes, a + groups * Q8_0Pairs.GroupBytes, nb - full));
     }
 
     /// <summary>y[r] = row r · a for <paramref name="rows"/> rows <paramref name="rowStride"/> bytes apart: the constants load once for all of them.</summary>

@@ -7,7 +7,7 @@ namespace LlamaPS.Engine.Cpu.Kernels;
 
 /// <summary>
 /// Q4_0 weights with Q8_0 activations: per block d_w * d_a * sum((nibble - 8) * q_a) in integers. The activations
-/// come in <see cref="ActivationFormat.Q8_0Pairs"/>, the layout <see cref="Q4_0Avx2"/> and <see cref="Q4_0Avx512"/>
+/// come in <see cref="ActivationFormat.Q8_0Pairs"/>, the layout <see cref="Q4_0Pair{TMultiplyAdd}"/> and <see cref="Q4_0Avx512"/>
 /// read with plain loads. Many tokens take the AVX2 tile on the AVX-512 path too.
 /// </summary>
 internal sealed unsafe class Q4_0Kernel : WeightKernel
@@ -28,19 +28,19 @@ internal sealed unsafe class Q4_0Kernel : WeightKernel
     public override float Dot(byte* row, byte* activations, int n, SimdPath path) => path switch
     {
         SimdPath.Avx512 => Q4_0Avx512.Dot(row, activations, n),
-        SimdPath.AvxVnni => Q8_0PairsAvx2<Q4_0AvxVnni>.Dot(row, activations, n),
-        SimdPath.Avx2 => Q8_0PairsAvx2<Q4_0Avx2>.Dot(row, activations, n),
+        SimdPath.AvxVnni => Q8_0PairsAvx2<Q4_0Pair<AvxVnniMultiplyAdd>>.Dot(row, activations, n),
+        SimdPath.Avx2 => Q8_0PairsAvx2<Q4_0Pair<Avx2MultiplyAdd>>.Dot(row, activations, n),
         SimdPath.Vector128 => Q8_0PairedDot<Block>.Vector128DotPairs(row, activations, n),
         _ => DotScalar(row, activations, n),
     };
 
     public override (int Rows, int Tokens) TileFor(SimdPath path, int tokens) =>
-        path >= SimdPath.Avx2 && tokens >= Q8_0PairsAvx2<Q4_0Avx2>.TileTokens ? (Q8_0PairsAvx2<Q4_0Avx2>.TileRows, Q8_0PairsAvx2<Q4_0Avx2>.TileTokens) : (1, 1);
+        path >= SimdPath.Avx2 && tokens >= Q8_0PairsAvx2<Q4_0Pair<Avx2MultiplyAdd>>.TileTokens ? (Q8_0PairsAvx2<Q4_0Pair<Avx2MultiplyAdd>>.TileRows, Q8_0PairsAvx2<Q4_0Pair<Avx2MultiplyAdd>>.TileTokens) : (1, 1);
 
     protected override void Tile(byte* row, long rowStride, byte* activations, long activationStride, int n, float* y, long yStride, SimdPath path)
     {
-        if (SimdPaths.TakesAvxVnni(path)) Q8_0PairsAvx2<Q4_0AvxVnni>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);
-        else Q8_0PairsAvx2<Q4_0Avx2>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);
+        if (SimdPaths.TakesAvxVnni(path)) Q8_0PairsAvx2<Q4_0Pair<AvxVnniMultiplyAdd>>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);
+        else Q8_0PairsAvx2<Q4_0Pair<Avx2MultiplyAdd>>.Gemm2x8(row, rowStride, activations, activationStride, n, y, yStride);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
