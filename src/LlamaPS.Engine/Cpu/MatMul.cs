@@ -80,9 +80,9 @@ public static unsafe class MatMul
                 int t = t0;
                 for (; t + tileTokens <= t1; t += tileTokens)
                     kernel.DotTile(w.Row(r), w.RowBytes, a0 + (long)t * actBytes, actBytes, cols, y + (long)t * rows + r, rows, path, tokens);
+                // Tokens left over: the tile's rows in one call each (the float kernels take them as a pair).
                 for (; t < t1; t++)
-                    for (int i = 0; i < tileRows; i++)
-                        y[(long)t * rows + r + i] = kernel.Dot(w.Row(r + i), a0 + (long)t * actBytes, cols, path);
+                    kernel.DotRows(w.Row(r), w.RowBytes, a0 + (long)t * actBytes, cols, y + (long)t * rows + r, tileRows, path);
             }
             // One token (generation): the kernel takes the rows in one call. More: each row stays hot while the tokens pass.
             if (t1 - t0 == 1)
