@@ -9,8 +9,7 @@ public unsafe class HalfToSingleTests
     public void EveryHalfWidensExactly()
     {
         // All 65536 patterns as one row: vector blocks, and NaN payloads, infinities and subnormals among them.
-        var src = new ushort[65536];
-        for (int i = 0; i < src.Length; i++) src[i] = (ushort)i;
+        ushort[] src = AllPatterns();
         var dst = new float[src.Length];
         fixed (ushort* s = src)
         fixed (float* d = dst)
@@ -28,8 +27,7 @@ public unsafe class HalfToSingleTests
     [Fact]
     public void EightInARegisterEqualTheRowConversion()
     {
-        var src = new ushort[65536];
-        for (int i = 0; i < src.Length; i++) src[i] = (ushort)i;
+        ushort[] src = AllPatterns();
         var row = new float[src.Length];
         fixed (ushort* s = src)
         fixed (float* d = row)
@@ -79,4 +77,7 @@ public unsafe class HalfToSingleTests
                 Assert.False(HalfToSingle.Convert(s, 40, d, 38, 3));
         }
     }
+
+    /// <summary>Every f16 bit pattern, in order.</summary>
+    private static ushort[] AllPatterns() => Enumerable.Range(0, 65536).Select(i => (ushort)i).ToArray();
 }
